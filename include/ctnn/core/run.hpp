@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: BSL-1.0
+// ctnn::forward and ctnn::backward: one pass of a network over a batch in a workspace.
+#pragma once
+
+#include <ctnn/core/layer.hpp>
+#include <ctnn/core/model.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <span>
+
+namespace ctnn {
+
+/// Runs Net on n samples (x: [n][input size], n <= Capacity).  In phase::train, batch_norm
+/// uses this batch's statistics and updates the running ones in m.state, and dropout drops.
+/// Returns the output, [n][output size], valid until the next pass in ws.
+template <class Net, class T, std::size_t Capacity>
+std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, const T* x,
+                           std::size_t n, const run_context& ctx = {}) noexcept {
+  assert(n <= Capacity);
+  constexpr std::size_t in = size_v<typename Net::input_shape>;
+  std::copy_n(x, n * in, ws.input());
+  const T* y = Net::chain_type::forward(m.parameters.data(), m.state.data(), ws.region(), Capacity,
+                                        static_cast<const T*>(ws.input()), n, ctx);
+  return {y, n * size_v<typename Net::output_shape>};
+}
+
+/// Back-propagates dy ([n][output size]) through the pass last run in ws and adds the
+/// parameter gradients into grads (so micro-batches can accumulate).  ctx must be the one
+/// given to forward.
+template <class Net, class T, std::size_t Capacity>
+void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
+              const T* dy, std::size_t n, const run_context& ctx = {}) noexcept {
+  assert(n <= Capacity);
+  Net::chain_type::backward(m.parameters.data(), grads.data(), m.state.data(), ws.region(),
+                            Capacity, static_cast<const T*>(ws.input()), dy,
+                            static_cast<T*>(nullptr), n, ctx);
+}
+
+/// As backward, and also writes the delta of the network's input into dx ([n][input size]);
+/// used by gradient checks and by callers that chain networks.
+template <class Net, class T, std::size_t Capacity>
+void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
+              const T* dy, T* dx, std::size_t n, const run_context& ctx = {}) noexcept {
+  assert(n <= Capacity);
+  Net::chain_type::backward(m.parameters.data(), grads.data(), m.state.data(), ws.region(),
+                            Capacity, static_cast<const T*>(ws.input()), dy, dx, n, ctx);
+}
+
+} // namespace ctnn

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: BSL-1.0
+// ctnn::dense: fully connected layer, y = W x + b.
+#pragma once
+
+#include <ctnn/core/error.hpp>
+#include <ctnn/core/layer.hpp>
+#include <ctnn/core/options.hpp>
+#include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/kernels.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+
+namespace ctnn {
+
+/// Fully connected layer.  in: shape<N> -> out: shape<Out>; params: N*Out + Out (N*Out with
+/// no_bias).  Weights are row-major [Out][N], then the bias.
+template <std::size_t Out, class... Opts> struct dense : layer_defaults {
+  static constexpr std::size_t out_features = Out;
+  static constexpr bool has_bias = !detail::has_flag_v<no_bias, Opts...>;
+
+  static std::string name() {
+    return "dense<" + std::to_string(Out) + (has_bias ? "" : ",no_bias") + ">";
+  }
+
+  template <class In>
+  using check_t =
+      std::conditional_t<!(std::is_same_v<Opts, no_bias> && ...), unknown_option_among<Opts...>,
+                         std::conditional_t<rank_v<In> != 1, expects_flat_input_add_flatten, ok>>;
+
+  template <class In> using output_shape_t = shape<Out>;
+  template <class In>
+  static constexpr std::size_t param_count_v = size_v<In>* Out + (has_bias ? Out : 0);
+  template <class In>
+  static constexpr std::size_t flops_v = 2 * size_v<In>* Out + (has_bias ? Out : 0);
+  template <class In>
+  static constexpr std::size_t backward_flops_v = 4 * size_v<In>* Out + (has_bias ? Out : 0);
+
+  template <class In, class T, class Init> static void initialize(T* params, T*, Init& init) {
+    constexpr std::size_t n = size_v<In>;
+    init.weights(params, n * Out, n, Out);
+    if constexpr (has_bias)
+      init.constant(params + n * Out, Out, T{0});
+  }
+
+  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+    constexpr std::size_t n = size_v<In>;
+    const T* w = io.params;
+    for (std::size_t b = 0; b < io.n; ++b) {
+      const T* x = io.x + b * n;
+      T* y = io.y + b * Out;
+      for (std::size_t o = 0; o < Out; ++o) {
+        T acc = detail::dot<n>(w + o * n, x);
+        if constexpr (has_bias)
+          acc += io.params[n * Out + o];
+        y[o] = acc;
+      }
+    }
+  }
+
+  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+    constexpr std::size_t n = size_v<In>;
+    const T* w = io.params;
+    T* dw = io.grads;
+    for (std::size_t b = 0; b < io.n; ++b) {
+      const T* x = io.x + b * n;
+      const T* dy = io.dy + b * Out;
+      for (std::size_t o = 0; o < Out; ++o)
+        detail::axpy<n>(dy[o], x, dw + o * n);
+      if constexpr (has_bias)
+        for (std::size_t o = 0; o < Out; ++o)
+          io.grads[n * Out + o] += dy[o];
+      if (io.dx != nullptr) {
+        T* dx = io.dx + b * n;
+        std::fill_n(dx, n, T{0});
+        for (std::size_t o = 0; o < Out; ++o)
+          detail::axpy<n>(dy[o], w + o * n, dx);
+      }
+    }
+  }
+};
+
+} // namespace ctnn

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSL-1.0
+// Forward and backward allocate nothing: every global operator new is counted.
+#include <ctnn/ctnn.hpp>
+
+#include "seed_networks.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n))
+    return p;
+  throw std::bad_alloc{};
+}
+void* operator new[](std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n))
+    return p;
+  throw std::bad_alloc{};
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+template <class Net> std::size_t allocations_in_one_step() {
+  constexpr std::size_t batch = 8;
+  auto m = std::make_unique<ctnn::model<Net>>();
+  auto g = std::make_unique<ctnn::gradients<Net>>();
+  auto ws = std::make_unique<ctnn::workspace<Net, float, batch>>();
+  auto x = std::make_unique<std::array<float, batch * ctnn::size_v<typename Net::input_shape>>>();
+  auto dy = std::make_unique<std::array<float, batch * ctnn::size_v<typename Net::output_shape>>>();
+  x->fill(0.5f);
+  dy->fill(0.1f);
+  const ctnn::run_context ctx{ctnn::phase::train, 1, 0, 0};
+  const std::size_t before = allocations.load();
+  auto y = ctnn::forward(*m, *ws, x->data(), batch, ctx);
+  ctnn::backward(*m, *g, *ws, dy->data(), batch, ctx);
+  const std::size_t after = allocations.load();
+  CHECK(y.size() == batch * ctnn::size_v<typename Net::output_shape>);
+  return after - before;
+}
+
+} // namespace
+
+TEST_CASE("the counter sees allocations", "[core][allocation]") {
+  const std::size_t before = allocations.load();
+  auto p = std::make_unique<int>(3);
+  CHECK(allocations.load() == before + 1);
+}
+
+TEST_CASE("forward and backward perform no heap allocation", "[core][allocation]") {
+  CHECK(allocations_in_one_step<ctnn::seeds::mnist_cnn>() == 0);
+  CHECK(allocations_in_one_step<ctnn::seeds::residual_mlp>() == 0);
+  CHECK(allocations_in_one_step<ctnn::seeds::lenet_bn>() == 0);
+  CHECK(allocations_in_one_step<ctnn::seeds::tiny_cnn<3>>() == 0);
+  using with_dropout = ctnn::network<ctnn::input<32>, ctnn::dense<16>, ctnn::dropout<50>,
+                                     ctnn::sigmoid, ctnn::dense<4>, ctnn::tanh>;
+  CHECK(allocations_in_one_step<with_dropout>() == 0);
+}
+
+TEST_CASE("a batch-1 workspace fits on the stack", "[core][allocation]") {
+  using net = ctnn::seeds::mnist_cnn;
+  ctnn::model<net> m;
+  ctnn::workspace<net> ws;
+  std::array<float, 784> x{};
+  const std::size_t before = allocations.load();
+  auto y = ctnn::forward(m, ws, x.data(), 1);
+  CHECK(allocations.load() == before);
+  CHECK(y.size() == 10);
+}

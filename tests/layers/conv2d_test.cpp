@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/layers/conv2d.hpp>
+
+#include <ctnn/ctnn.hpp>
+
+#include "support/gradient_check.hpp"
+#include "support/run.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <type_traits>
+
+using namespace ctnn;
+
+static_assert(std::is_same_v<conv2d<6, 5>::output_shape_t<shape<1, 28, 28>>, shape<6, 24, 24>>);
+static_assert(
+    std::is_same_v<conv2d<6, 5, pad<2>>::output_shape_t<shape<1, 28, 28>>, shape<6, 28, 28>>);
+static_assert(std::is_same_v<conv2d<16, 3, stride<2>, pad<1>>::output_shape_t<shape<1, 28, 28>>,
+                             shape<16, 14, 14>>);
+// Options may come in any order.
+static_assert(std::is_same_v<conv2d<16, 3, pad<1>, stride<2>>::output_shape_t<shape<1, 28, 28>>,
+                             shape<16, 14, 14>>);
+static_assert(std::is_same_v<conv2d<4, 3>::output_shape_t<shape<2, 5, 9>>, shape<4, 3, 7>>);
+static_assert(conv2d<24, 6>::param_count_v<shape<16, 7, 7>> == 24 * 16 * 36 + 24);
+static_assert(conv2d<24, 6, no_bias>::param_count_v<shape<16, 7, 7>> == 24 * 16 * 36);
+static_assert(std::is_same_v<conv2d<4, 3>::check_t<shape<9>>, expects_channels_height_width_input>);
+static_assert(std::is_same_v<conv2d<4, 0>::check_t<shape<1, 5, 5>>, window_must_be_positive>);
+
+TEST_CASE("conv2d: a 2x2 kernel over a 3x3 image by hand", "[layers][conv2d]") {
+  using net = network<input<1, 3, 3>, conv2d<1, 2>>;
+  test::harness<net> h;
+  h.with_parameters({1, 2, 3, 4, /* bias */ 0.5});
+  auto y = h.forward({1, 2, 3, 4, 5, 6, 7, 8, 9});
+  REQUIRE(y.size() == 4);
+  CHECK(y[0] == Approx(1 * 1 + 2 * 2 + 3 * 4 + 4 * 5 + 0.5)); // 37.5
+  CHECK(y[1] == Approx(47.5));
+  CHECK(y[2] == Approx(67.5));
+  CHECK(y[3] == Approx(77.5));
+}
+
+TEST_CASE("conv2d: stride 2 and padding 1 by hand", "[layers][conv2d]") {
+  using net = network<input<1, 3, 3>, conv2d<1, 2, stride<2>, pad<1>>>;
+  test::harness<net> h;
+  h.with_parameters({1, 2, 3, 4, 0.5});
+  auto y = h.forward({1, 2, 3, 4, 5, 6, 7, 8, 9});
+  REQUIRE(y.size() == 4);
+  CHECK(y[0] == Approx(4 * 1 + 0.5));         // only x[0][0] under weight 4
+  CHECK(y[1] == Approx(3 * 2 + 4 * 3 + 0.5)); // x[0][1], x[0][2] under weights 3, 4
+  CHECK(y[2] == Approx(2 * 4 + 4 * 7 + 0.5)); // x[1][0], x[2][0] under weights 2, 4
+  CHECK(y[3] == Approx(77.5));
+}
+
+TEST_CASE("conv2d: channels add up and each filter has its own output", "[layers][conv2d]") {
+  using net = network<input<2, 2, 2>, conv2d<2, 1, no_bias>>;
+  test::harness<net> h;
+  // filter 0 = (1, 10) over the two input channels, filter 1 = (-1, 0)
+  h.with_parameters({1, 10, -1, 0});
+  auto y = h.forward({1, 2, 3, 4, /* channel 1 */ 5, 6, 7, 8});
+  REQUIRE(y.size() == 8);
+  CHECK(y[0] == Approx(51));
+  CHECK(y[3] == Approx(84));
+  CHECK(y[4] == Approx(-1));
+  CHECK(y[7] == Approx(-4));
+}
+
+TEMPLATE_TEST_CASE("conv2d backward matches finite differences", "[layers][conv2d][gradient]",
+                   (network<input<1, 5, 5>, conv2d<2, 3>>),
+                   (network<input<2, 7, 6>, conv2d<3, 3, stride<2>, pad<1>>>),
+                   (network<input<3, 6, 6>, conv2d<2, 4, stride<3>, pad<3>>>),
+                   (network<input<2, 5, 5>, conv2d<4, 5, no_bias>>),
+                   (network<input<1, 8, 8>, conv2d<3, 2, stride<2>>>)) {
+  auto r = test::check_gradients<TestType>();
+  CHECK(r.worst() < test::gradient_tolerance);
+  CHECK(r.kinks == 0);
+}
