@@ -121,7 +121,7 @@ gradient_report check_gradients(ctnn::phase ph = ctnn::phase::train, std::uint64
   auto compare = [&](T analytic, T& v, double& worst) {
     const T n1 = numeric(v, h), n2 = numeric(v, h / 2);
     ++rep.compared;
-    if (rel(n1, n2) > 1e-6) {
+    if (rel(n1, n2) > 1e-7) {
       ++rep.kinks;
       return;
     }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: installs dependencies, then builds and runs, in Release, the unit tests,
+# the compile-fail suite, the package test and the example smoke tests; then the unit tests
+# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake --workflow --preset release
+cmake --workflow --preset asan
