@@ -12,40 +12,55 @@
 
 namespace ctnn {
 
-/// Runs Net on n samples (x: [n][input size], n <= Capacity).  In phase::train, batch_norm
-/// uses this batch's statistics and updates the running ones in m.state, and dropout drops.
-/// Returns the output, [n][output size], valid until the next pass in ws.
+/// Runs Net on n samples (x: [n][input size], n <= Capacity) with the given parameters and
+/// state.  In phase::train, batch_norm uses this batch's statistics and updates the running
+/// ones in `state`, and dropout drops.  Returns the output, [n][output size], valid until the
+/// next pass in ws.  Threads that share parameters give each its own state and workspace.
 template <class Net, class T, std::size_t Capacity>
-std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, const T* x,
-                           std::size_t n, const run_context& ctx = {}) noexcept {
+std::span<const T> forward(std::span<const T, Net::parameter_count> params,
+                           std::span<T, Net::state_count> state, workspace<Net, T, Capacity>& ws,
+                           const T* x, std::size_t n, const run_context& ctx = {}) noexcept {
   assert(n <= Capacity);
   constexpr std::size_t in = size_v<typename Net::input_shape>;
   std::copy_n(x, n * in, ws.input());
-  const T* y = Net::chain_type::forward(m.parameters.data(), m.state.data(), ws.region(), Capacity,
+  const T* y = Net::chain_type::forward(params.data(), state.data(), ws.region(), Capacity,
                                         static_cast<const T*>(ws.input()), n, ctx);
   return {y, n * size_v<typename Net::output_shape>};
 }
 
+/// forward with a model's parameters and state.
+template <class Net, class T, std::size_t Capacity>
+std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, const T* x,
+                           std::size_t n, const run_context& ctx = {}) noexcept {
+  return forward<Net, T, Capacity>(m.parameters, m.state, ws, x, n, ctx);
+}
+
 /// Back-propagates dy ([n][output size]) through the pass last run in ws and adds the
 /// parameter gradients into grads (so micro-batches can accumulate).  ctx must be the one
-/// given to forward.
+/// given to forward.  Writes the delta of the network's input into dx unless it is null.
+template <class Net, class T, std::size_t Capacity>
+void backward(std::span<const T, Net::parameter_count> params,
+              std::span<const T, Net::state_count> state, gradients<Net, T>& grads,
+              workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n,
+              const run_context& ctx = {}) noexcept {
+  assert(n <= Capacity);
+  Net::chain_type::backward(params.data(), grads.data(), state.data(), ws.region(), Capacity,
+                            static_cast<const T*>(ws.input()), dy, dx, n, ctx);
+}
+
+/// backward with a model's parameters and state, without the input delta.
 template <class Net, class T, std::size_t Capacity>
 void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
               const T* dy, std::size_t n, const run_context& ctx = {}) noexcept {
-  assert(n <= Capacity);
-  Net::chain_type::backward(m.parameters.data(), grads.data(), m.state.data(), ws.region(),
-                            Capacity, static_cast<const T*>(ws.input()), dy,
-                            static_cast<T*>(nullptr), n, ctx);
+  backward<Net, T, Capacity>(m.parameters, m.state, grads, ws, dy, static_cast<T*>(nullptr), n,
+                             ctx);
 }
 
-/// As backward, and also writes the delta of the network's input into dx ([n][input size]);
-/// used by gradient checks and by callers that chain networks.
+/// backward with a model's parameters and state, writing the input delta into dx.
 template <class Net, class T, std::size_t Capacity>
 void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
               const T* dy, T* dx, std::size_t n, const run_context& ctx = {}) noexcept {
-  assert(n <= Capacity);
-  Net::chain_type::backward(m.parameters.data(), grads.data(), m.state.data(), ws.region(),
-                            Capacity, static_cast<const T*>(ws.input()), dy, dx, n, ctx);
+  backward<Net, T, Capacity>(m.parameters, m.state, grads, ws, dy, dx, n, ctx);
 }
 
 } // namespace ctnn

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: BSL-1.0
+// The command line shared by the training examples: options, data, training, checkpoints and
+// the closing JSON line.
+#pragma once
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/data.hpp>
+#include <ctnn/io.hpp>
+#include <ctnn/train.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ctnn::examples {
+
+/// What differs between the examples: names and defaults.
+struct example_config {
+  std::string name; // "mnist_cnn": the JSON "network" field
+  std::string description;
+  std::string default_data = "data/mnist";
+  std::size_t epochs = 1;
+  std::size_t batch = 128;
+  double learning_rate = 1e-2;
+  std::string optimizer = "adam";
+  std::string schedule = "constant";
+  std::vector<std::size_t> classes{}; // empty: every class of the data
+  bool normalise = false;
+};
+
+/// The options every example takes.
+struct options {
+  std::string data, optimizer, schedule, init = "he", save, resume, classes_text;
+  std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
+              test_limit = 0;
+  double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;
+  std::uint64_t seed = 1;
+  bool quiet = false, normalise = false, overwrite = false;
+};
+
+inline void add_options(CLI::App& app, options& o, example_config const& c) {
+  o.data = "";
+  o.optimizer = c.optimizer;
+  o.schedule = c.schedule;
+  o.epochs = c.epochs;
+  o.batch = c.batch;
+  o.learning_rate = c.learning_rate;
+  o.normalise = c.normalise;
+  o.threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  app.add_option("--data", o.data,
+                 "folder with the four IDX files (default: $CTNN_DATA, else " + c.default_data +
+                     ")");
+  app.add_option("--epochs", o.epochs, "most epochs to train")->check(CLI::Range(1, 100000));
+  app.add_option("--batch", o.batch, "mini-batch size")->check(CLI::Range(1, 65536));
+  app.add_option("--lr", o.learning_rate, "learning rate")->check(CLI::Range(1e-9, 100.0));
+  app.add_option("--optimizer", o.optimizer, "sgd, momentum, nesterov or adam")
+      ->check(CLI::IsMember({"sgd", "momentum", "nesterov", "adam"}));
+  app.add_option("--momentum", o.momentum, "momentum of momentum/nesterov")
+      ->check(CLI::Range(0.0, 0.999999));
+  app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--schedule", o.schedule,
+                 "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...");
+  app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform");
+  app.add_option("--threads", o.threads, "training threads")->check(CLI::Range(1, 256));
+  app.add_option("--seed", o.seed, "seed of initialisation, shuffling and dropout");
+  app.add_option("--target-accuracy", o.target_accuracy, "stop at this test accuracy (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--eval-every", o.eval_every, "steps between test evaluations (0: each epoch)");
+  app.add_option("--max-steps", o.max_steps, "stop after this many optimizer steps (0: no limit)");
+  app.add_option("--train-limit", o.train_limit, "use only the first N training images (0: all)");
+  app.add_option("--test-limit", o.test_limit, "use only the first N test images (0: all)");
+  app.add_flag("--normalize,!--no-normalize", o.normalise,
+               "normalise pixels by the training set's mean and deviation");
+  app.add_option("--save", o.save, "write a checkpoint here after every epoch and at the end");
+  app.add_option("--resume", o.resume, "continue training from this checkpoint");
+  app.add_flag("--overwrite", o.overwrite,
+               "let --save replace a file that is not this network's checkpoint");
+  app.add_flag("--quiet", o.quiet, "no progress bar");
+}
+
+/// Refuses to let --save replace anything but a checkpoint of this very network.
+template <class Net> void check_save_target(options const& o) {
+  if (o.save.empty() || o.overwrite || !std::filesystem::exists(o.save))
+    return;
+  checkpoint_header h;
+  try {
+    h = read_checkpoint_header(o.save);
+  } catch (checkpoint_error const& e) {
+    throw checkpoint_error("--save " + o.save + " exists and is not a usable ctnn checkpoint (" +
+                           e.what() + "); choose another path or pass --overwrite");
+  }
+  if (h.fingerprint != fingerprint<Net, float>())
+    throw checkpoint_error("--save " + o.save + " holds a checkpoint of another network (" +
+                           h.fingerprint + "); choose another path or pass --overwrite");
+}
+
+inline std::string json_escape(std::string const& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\')
+      out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+template <class Net, class Optimizer>
+int train_and_report(example_config const& c, options const& o, Optimizer opt,
+                     dataset const& train_set, dataset const& test_set,
+                     std::string const& extra_json) {
+  auto m = std::make_unique<model<Net>>();
+  training_position start;
+  if (!o.resume.empty()) {
+    load_checkpoint(o.resume, *m, opt, start);
+    std::cout << "resumed from " << o.resume << " at epoch " << start.epoch << ", step "
+              << start.step << "\n";
+  } else {
+    initializer init(parse_init_scheme(o.init), o.seed);
+    m->initialize(init);
+  }
+  train_options t;
+  t.epochs = o.epochs;
+  t.batch = o.batch;
+  t.learning_rate = o.learning_rate;
+  t.schedule = schedule::parse(o.schedule, static_cast<double>(o.epochs));
+  t.seed = o.seed;
+  t.target_accuracy = o.target_accuracy;
+  t.eval_every = o.eval_every;
+  t.max_steps = o.max_steps;
+  t.quiet = o.quiet;
+  if (!o.save.empty())
+    t.on_epoch_end = [&](training_position const& p) { save_checkpoint(o.save, *m, opt, p); };
+
+  trainer<Net> tr(o.threads);
+  const training_report rep = tr.fit(*m, opt, train_set, test_set, t, start);
+  if (!o.save.empty())
+    save_checkpoint(o.save, *m, opt, rep.position);
+
+  for (auto const& e : rep.evaluations)
+    std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
+              << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
+  const double accuracy = rep.evaluations.empty() ? tr.evaluate(*m, test_set).accuracy
+                                                  : rep.evaluations.back().accuracy;
+  const std::size_t steps_per_epoch = train_set.size() / o.batch;
+  std::ostringstream json;
+  json.precision(6);
+  json << "{\"network\": \"" << json_escape(c.name)
+       << "\", \"parameters\": " << Net::parameter_count << ", \"epochs\": "
+       << static_cast<double>(rep.position.step) / static_cast<double>(steps_per_epoch)
+       << ", \"steps\": " << rep.position.step << ", \"train_seconds\": " << rep.train_seconds
+       << ", \"test_accuracy\": " << accuracy << ", \"threads\": " << o.threads
+       << ", \"images_per_second\": " << static_cast<long long>(rep.images_per_second())
+       << ", \"batch\": " << o.batch << ", \"optimizer\": \"" << o.optimizer
+       << "\", \"learning_rate\": " << o.learning_rate << ", \"seed\": " << o.seed
+       << ", \"target_reached\": " << (rep.target_reached ? "true" : "false") << extra_json << "}";
+  std::cout << json.str() << std::endl;
+  return 0;
+}
+
+/// Parses the command line, loads the data, trains Net and prints the JSON line; returns the
+/// exit code (non-zero with a message on stderr for bad options, data or checkpoints).
+template <class Net>
+int run_example(int argc, char** argv, example_config c,
+                std::function<void(CLI::App&, example_config&)> extra = {}) {
+  CLI::App app{c.description, c.name};
+  options o;
+  add_options(app, o, c);
+  bool all_classes = false;
+  if (!c.classes.empty())
+    app.add_flag("--all-classes", all_classes,
+                 "train on every class instead of the default subset");
+  if (extra)
+    extra(app, c);
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    return app.exit(e);
+  }
+  try {
+    std::cout << c.name << ": " << Net::parameter_count << " parameters\n"
+              << summary<Net>() << std::flush;
+    const auto dir = resolve_data_dir(o.data, c.default_data);
+    dataset train_set = load_mnist(dir, split::train);
+    dataset test_set = load_mnist(dir, split::test);
+    if (!c.classes.empty() && !all_classes) {
+      train_set = select_classes(train_set, c.classes);
+      test_set = select_classes(test_set, c.classes);
+    }
+    if (train_set.classes != size_v<typename Net::output_shape>)
+      throw data_error(dir.string() + ": " + std::to_string(train_set.classes) +
+                       " classes, but this network has " +
+                       std::to_string(size_v<typename Net::output_shape>) + " outputs");
+    train_set = take(std::move(train_set), o.train_limit);
+    test_set = take(std::move(test_set), o.test_limit);
+    if (o.normalise) {
+      const auto s = measure(train_set);
+      normalise(train_set, s);
+      normalise(test_set, s);
+    }
+    std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
+              << test_set.size() << " test images)\n";
+    check_save_target<Net>(o);
+    const std::string extra_json = ", \"classes\": " + std::to_string(train_set.classes);
+    constexpr std::size_t P = Net::parameter_count;
+    if (o.optimizer == "adam") {
+      adam_options a;
+      a.weight_decay = o.weight_decay;
+      return train_and_report<Net>(c, o, adam<P>(a), train_set, test_set, extra_json);
+    }
+    sgd_options s;
+    s.weight_decay = o.weight_decay;
+    s.momentum = o.optimizer == "sgd" ? 0 : o.momentum;
+    s.nesterov = o.optimizer == "nesterov";
+    return train_and_report<Net>(c, o, sgd<P>(s), train_set, test_set, extra_json);
+  } catch (std::exception const& e) {
+    std::cerr << c.name << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace ctnn::examples

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: BSL-1.0
+// ctnn::save_checkpoint and ctnn::load_checkpoint: parameters, state, optimizer and position.
+#pragma once
+
+#include <ctnn/core/model.hpp>
+#include <ctnn/core/summary.hpp>
+#include <ctnn/train/trainer.hpp>
+
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ctnn {
+
+/// A checkpoint cannot be read or written, or belongs to another network.
+struct checkpoint_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Format of a checkpoint file (all integers little-endian):
+///   "CTNNCKPT"  u32 version
+///   string network fingerprint (architecture<Net>() and the scalar type)
+///   string optimizer kind
+///   u64 epoch, u64 step, f64 train_seconds, f64 best_accuracy, u64 optimizer steps
+///   u64 n + n values: parameters; then state; then optimizer state
+///   u32 CRC-32 of everything before it
+/// where string = u32 length + bytes.
+inline constexpr std::uint32_t checkpoint_version = 1;
+inline constexpr char checkpoint_magic[8] = {'C', 'T', 'N', 'N', 'C', 'K', 'P', 'T'};
+
+/// What identifies a network in its checkpoints: its layers and shapes and its scalar type.
+template <class Net, class T> std::string fingerprint() {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+  return architecture<Net>() + " | scalar " + (std::is_same_v<T, float> ? "float" : "double");
+}
+
+namespace detail {
+
+class byte_writer {
+public:
+  void bytes(const void* p, std::size_t n) {
+    auto b = static_cast<const std::uint8_t*>(p);
+    out.insert(out.end(), b, b + n);
+  }
+  template <class U> void value(U v) {
+    static_assert(std::is_trivially_copyable_v<U>);
+    bytes(&v, sizeof v);
+  }
+  void string(std::string const& s) {
+    value(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+  template <class U> void array(std::span<const U> a) {
+    value(static_cast<std::uint64_t>(a.size()));
+    bytes(a.data(), a.size_bytes());
+  }
+  std::vector<std::uint8_t> out;
+};
+
+class byte_reader {
+public:
+  byte_reader(std::string name, std::vector<std::uint8_t> const& b)
+      : name_(std::move(name)), b_(b) {}
+  void bytes(void* p, std::size_t n, char const* what) {
+    if (b_.size() - at_ < n)
+      throw checkpoint_error(name_ + ": truncated checkpoint (ends inside the " + what + ")");
+    std::memcpy(p, b_.data() + at_, n);
+    at_ += n;
+  }
+  template <class U> U value(char const* what) {
+    U v;
+    bytes(&v, sizeof v, what);
+    return v;
+  }
+  std::string string(char const* what) {
+    const auto n = value<std::uint32_t>(what);
+    if (n > b_.size() - at_)
+      throw checkpoint_error(name_ + ": truncated checkpoint (ends inside the " + what + ")");
+    std::string s(n, '\0');
+    bytes(s.data(), n, what);
+    return s;
+  }
+  template <class U> void array(std::span<U> a, char const* what) {
+    const auto n = value<std::uint64_t>(what);
+    if (n != a.size())
+      throw checkpoint_error(name_ + ": " + what + " holds " + std::to_string(n) +
+                             " values, this network needs " + std::to_string(a.size()));
+    bytes(a.data(), a.size_bytes(), what);
+  }
+  std::size_t position() const noexcept { return at_; }
+
+private:
+  std::string name_;
+  std::vector<std::uint8_t> const& b_;
+  std::size_t at_ = 0;
+};
+
+inline std::uint32_t crc32_of(const std::uint8_t* p, std::size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    const auto chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+inline std::vector<std::uint8_t> read_file(std::filesystem::path const& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw checkpoint_error(path.string() + ": cannot open checkpoint");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes to a temporary file beside the target, flushes it to disk, then renames it over
+// the target: a crash leaves either the old file or the new one, never half of one.
+inline void write_atomically(std::filesystem::path const& path,
+                             std::vector<std::uint8_t> const& data) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  const std::filesystem::path tmp =
+      dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
+    throw checkpoint_error(path.string() + ": cannot create " + tmp.string() + ": " +
+                           std::strerror(errno));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t w = ::write(fd, data.data() + done, data.size() - done);
+    if (w < 0) {
+      const int err = errno;
+      ::close(fd);
+      std::filesystem::remove(tmp);
+      throw checkpoint_error(path.string() + ": write failed: " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::filesystem::remove(tmp);
+    throw checkpoint_error(path.string() + ": could not flush the checkpoint to disk");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    throw checkpoint_error(path.string() + ": cannot replace: " + ec.message());
+  }
+}
+
+} // namespace detail
+
+/// What a checkpoint file says about itself, without loading it.
+struct checkpoint_header {
+  std::string fingerprint, optimizer;
+};
+
+/// Reads and verifies a checkpoint file's magic, version and checksum; returns its header.
+/// Fails with a checkpoint_error naming the file when it is not a ctnn checkpoint, is
+/// truncated or corrupt.
+inline checkpoint_header read_checkpoint_header(std::filesystem::path const& path,
+                                                std::vector<std::uint8_t>* contents = nullptr) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw checkpoint_error(name + ": no such checkpoint file");
+  auto bytes = detail::read_file(path);
+  if (bytes.size() < sizeof checkpoint_magic + 8 ||
+      std::memcmp(bytes.data(), checkpoint_magic, sizeof checkpoint_magic) != 0)
+    throw checkpoint_error(name + ": not a ctnn checkpoint");
+  std::uint32_t stored;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
+  if (stored != detail::crc32_of(bytes.data(), bytes.size() - 4))
+    throw checkpoint_error(name + ": corrupt or truncated checkpoint (checksum mismatch)");
+  detail::byte_reader r(name, bytes);
+  char magic[8];
+  r.bytes(magic, 8, "header");
+  const auto version = r.value<std::uint32_t>("header");
+  if (version != checkpoint_version)
+    throw checkpoint_error(name + ": checkpoint format version " + std::to_string(version) +
+                           ", this program reads version " + std::to_string(checkpoint_version));
+  checkpoint_header h;
+  h.fingerprint = r.string("network fingerprint");
+  h.optimizer = r.string("optimizer kind");
+  if (contents != nullptr)
+    *contents = std::move(bytes);
+  return h;
+}
+
+/// Writes parameters, state, optimizer state and training position of a run.
+template <class Net, class T, class Optimizer>
+void save_checkpoint(std::filesystem::path const& path, model<Net, T> const& m,
+                     Optimizer const& opt, training_position const& pos) {
+  detail::byte_writer w;
+  w.bytes(checkpoint_magic, sizeof checkpoint_magic);
+  w.value(checkpoint_version);
+  w.string(fingerprint<Net, T>());
+  w.string(Optimizer::kind());
+  w.value(static_cast<std::uint64_t>(pos.epoch));
+  w.value(static_cast<std::uint64_t>(pos.step));
+  w.value(pos.train_seconds);
+  w.value(pos.best_accuracy);
+  w.value(static_cast<std::uint64_t>(opt.steps()));
+  w.array(std::span<const T>(m.parameters));
+  w.array(std::span<const T>(m.state));
+  w.array(std::span<const T>(opt.state()));
+  w.value(detail::crc32_of(w.out.data(), w.out.size()));
+  detail::write_atomically(path, w.out);
+}
+
+/// Loads a checkpoint into m, opt and pos.  Nothing is changed unless the whole file is
+/// valid and was written by the same network (same layers, shapes and scalar type) and
+/// optimizer; otherwise a checkpoint_error names both.
+template <class Net, class T, class Optimizer>
+void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimizer& opt,
+                     training_position& pos) {
+  const std::string name = path.string();
+  std::vector<std::uint8_t> bytes;
+  const checkpoint_header h = read_checkpoint_header(path, &bytes);
+  if (h.fingerprint != fingerprint<Net, T>())
+    throw checkpoint_error(name + ": checkpoint of another network.\n  checkpoint: " +
+                           h.fingerprint + "\n  this program: " + fingerprint<Net, T>());
+  if (h.optimizer != Optimizer::kind())
+    throw checkpoint_error(name + ": checkpoint was trained with optimizer '" + h.optimizer +
+                           "', this run uses '" + Optimizer::kind() + "'");
+  detail::byte_reader r(name, bytes);
+  char skip[8];
+  r.bytes(skip, 8, "header");
+  r.value<std::uint32_t>("header");
+  r.string("network fingerprint");
+  r.string("optimizer kind");
+  training_position p;
+  p.epoch = r.value<std::uint64_t>("position");
+  p.step = r.value<std::uint64_t>("position");
+  p.train_seconds = r.value<double>("position");
+  p.best_accuracy = r.value<double>("position");
+  const auto opt_steps = r.value<std::uint64_t>("position");
+  auto fresh = std::make_unique<model<Net, T>>();
+  auto fresh_opt = std::make_unique<Optimizer>(opt);
+  r.array(std::span<T>(fresh->parameters), "parameters");
+  r.array(std::span<T>(fresh->state), "state");
+  r.array(fresh_opt->state(), "optimizer state");
+  if (r.position() + 4 != bytes.size())
+    throw checkpoint_error(name + ": " + std::to_string(bytes.size() - 4 - r.position()) +
+                           " unexpected bytes before the checksum");
+  fresh_opt->set_steps(static_cast<std::size_t>(opt_steps));
+  m = *fresh;
+  opt = *fresh_opt;
+  pos = p;
+}
+
+} // namespace ctnn

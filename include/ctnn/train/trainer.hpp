@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: BSL-1.0
+// ctnn::trainer: data-parallel mini-batch training and evaluation of a network.
+#pragma once
+
+#include <ctnn/core/model.hpp>
+#include <ctnn/core/run.hpp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/io/progress.hpp>
+#include <ctnn/loss/softmax_cross_entropy.hpp>
+#include <ctnn/optim/schedule.hpp>
+#include <ctnn/train/detail/thread_team.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ctnn {
+
+/// Training cannot go on: the loss became NaN or infinite, or the settings do not fit.
+struct training_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Loss, accuracy and confusion matrix of a network on a data set.
+struct evaluation {
+  double loss = 0, accuracy = 0;
+  std::size_t classes = 0, samples = 0;
+  std::vector<std::size_t> confusion; // [true class][predicted class]
+};
+
+/// Where training is: what a checkpoint stores so that --resume continues from there.
+struct training_position {
+  std::size_t epoch = 0;    // epochs completed
+  std::size_t step = 0;     // optimizer steps taken in all
+  double train_seconds = 0; // training wall time so far (evaluation excluded)
+  double best_accuracy = 0; // best test accuracy seen
+};
+
+/// One optimizer step, for curves.
+struct step_record {
+  std::size_t step;
+  double epoch, loss, accuracy, learning_rate;
+};
+/// One evaluation on the test set, for curves.
+struct eval_record {
+  std::size_t step;
+  double epoch, train_seconds, loss, accuracy;
+};
+
+/// How to train.
+struct train_options {
+  std::size_t epochs = 1;  // at most this many epochs in all
+  std::size_t batch = 128; // samples per optimizer step
+  double learning_rate = 1e-2;
+  ctnn::schedule schedule{};
+  std::uint64_t seed = 1;     // shuffling and dropout
+  double target_accuracy = 0; // stop once the test accuracy reaches it (0: never)
+  std::size_t eval_every = 0; // steps between test evaluations (0: once per epoch)
+  std::size_t max_steps = 0;  // stop after this many steps in all (0: no limit)
+  bool quiet = false;         // no progress bar
+  std::function<void(training_position const&)> on_epoch_end{}; // e.g. save a checkpoint
+};
+
+/// What a training run did.
+struct training_report {
+  std::vector<step_record> steps;
+  std::vector<eval_record> evaluations;
+  training_position position;
+  std::size_t images = 0;   // images trained on in this run
+  double train_seconds = 0; // training wall time of this run, evaluation excluded
+  bool target_reached = false;
+  double images_per_second() const { return train_seconds > 0 ? images / train_seconds : 0; }
+};
+
+/// Trains Net with `threads` threads.  Each optimizer step splits its mini-batch into one
+/// contiguous shard per thread; each thread runs forward and backward on its shard in its
+/// own workspace (up to Shard samples at a time: batch_norm uses the statistics of those
+/// samples) and its own gradient buffer; the buffers are then added in thread order, so a
+/// seed and a thread count give bit-identical weights run after run.
+template <class Net, std::size_t Shard = 128, class T = float> class trainer {
+public:
+  using model_type = model<Net, T>;
+  static constexpr std::size_t in_size = size_v<typename Net::input_shape>;
+  static constexpr std::size_t classes = size_v<typename Net::output_shape>;
+
+  explicit trainer(std::size_t threads) : team_(threads == 0 ? 1 : threads) {
+    if (threads == 0)
+      throw training_error("threads must be at least 1");
+    lanes_.resize(team_.size());
+    for (auto& l : lanes_) {
+      l.ws = std::make_unique<workspace<Net, T, Shard>>();
+      l.grads = std::make_unique<gradients<Net, T>>();
+      l.state = std::make_unique<std::array<T, Net::state_count>>();
+      l.x.resize(Shard * in_size);
+      l.dlogits.resize(Shard * classes);
+      l.labels.resize(Shard);
+      l.confusion.resize(classes * classes);
+    }
+  }
+
+  std::size_t threads() const noexcept { return team_.size(); }
+
+  /// Trains m with opt on train, evaluating on test; continues from `start` (see --resume).
+  template <class Optimizer>
+  training_report fit(model_type& m, Optimizer& opt, dataset const& train, dataset const& test,
+                      train_options const& o, training_position start = {}) {
+    check_fits<typename Net::input_shape>(train, "training set");
+    check_fits<typename Net::input_shape>(test, "test set");
+    check_labels(train, "training set");
+    check_labels(test, "test set");
+    if (o.batch == 0)
+      throw training_error("batch size must be at least 1");
+    if (o.batch > train.size())
+      throw training_error("batch size " + std::to_string(o.batch) + " is larger than the " +
+                           std::to_string(train.size()) + " training images");
+    training_report rep;
+    rep.position = start;
+    ctnn::schedule sched = o.schedule;
+    if (start.best_accuracy > 0)
+      sched.observe_accuracy(start.best_accuracy);
+    const std::size_t steps_per_epoch = train.size() / o.batch; // the last partial batch is dropped
+    progress_bar bar(o.quiet);
+    auto grads = std::make_unique<gradients<Net, T>>();
+    using clock = std::chrono::steady_clock;
+
+    while (rep.position.epoch < o.epochs && !rep.target_reached) {
+      const std::size_t epoch = rep.position.epoch;
+      const auto order = shuffled_indices(train.size(), o.seed * 1'000'003 + epoch);
+      double epoch_loss = 0, epoch_correct = 0;
+      std::size_t epoch_images = 0;
+      const std::size_t first = rep.position.step - epoch * steps_per_epoch; // resumed mid-epoch
+      for (std::size_t s = std::min(first, steps_per_epoch); s < steps_per_epoch; ++s) {
+        if (o.max_steps != 0 && rep.position.step >= o.max_steps)
+          break;
+        const double progress =
+            static_cast<double>(epoch) + static_cast<double>(s) / steps_per_epoch;
+        const T lr = static_cast<T>(sched.rate(o.learning_rate, progress));
+        const auto t0 = clock::now();
+        const auto [loss, correct] =
+            train_step(m, *grads, train, std::span(order).subspan(s * o.batch, o.batch),
+                       rep.position.step, o.seed);
+        if (!std::isfinite(loss))
+          throw training_error("the loss became " +
+                               std::string(std::isnan(loss) ? "NaN" : "infinite") + " at epoch " +
+                               std::to_string(epoch + 1) + ", step " +
+                               std::to_string(rep.position.step + 1) +
+                               "; lower the learning rate (--lr) or check the data");
+        opt.step(std::span<T, Net::parameter_count>(m.parameters),
+                 std::span<const T, Net::parameter_count>(*grads), lr);
+        const double dt = std::chrono::duration<double>(clock::now() - t0).count();
+        rep.train_seconds += dt;
+        rep.position.train_seconds += dt;
+        rep.images += o.batch;
+        ++rep.position.step;
+        epoch_loss += loss * o.batch;
+        epoch_correct += correct;
+        epoch_images += o.batch;
+        rep.steps.push_back({rep.position.step, progress, loss,
+                             static_cast<double>(correct) / o.batch, static_cast<double>(lr)});
+        const double ips = rep.images_per_second();
+        bar.update(epoch + 1, o.epochs, s + 1, steps_per_epoch, epoch_loss / epoch_images,
+                   epoch_correct / epoch_images, ips,
+                   ips > 0 ? ((o.epochs - epoch) * steps_per_epoch - s - 1) * o.batch / ips : 0);
+        const bool last = s + 1 == steps_per_epoch;
+        if ((o.eval_every != 0 && rep.position.step % o.eval_every == 0) || last) {
+          if (evaluate_and_record(m, test, rep, sched, progress + 1.0 / steps_per_epoch, o))
+            break;
+        }
+      }
+      if (rep.target_reached || (o.max_steps != 0 && rep.position.step >= o.max_steps)) {
+        if (rep.evaluations.empty() || rep.evaluations.back().step != rep.position.step)
+          evaluate_and_record(m, test, rep, sched,
+                              static_cast<double>(rep.position.step) / steps_per_epoch, o);
+        if (rep.position.step % steps_per_epoch == 0)
+          rep.position.epoch = rep.position.step / steps_per_epoch;
+        break;
+      }
+      rep.position.epoch = epoch + 1;
+      bar.finish();
+      if (o.on_epoch_end)
+        o.on_epoch_end(rep.position);
+    }
+    bar.finish();
+    return rep;
+  }
+
+  /// Loss, accuracy and confusion matrix of m on d (phase::eval), over every thread.
+  evaluation evaluate(model_type const& m, dataset const& d) {
+    check_fits<typename Net::input_shape>(d, "evaluation set");
+    check_labels(d, "evaluation set");
+    struct job {
+      trainer* self;
+      model_type const* m;
+      dataset const* d;
+    } j{this, &m, &d};
+    team_.run(
+        [](void* c, std::size_t t) {
+          auto& jb = *static_cast<job*>(c);
+          jb.self->evaluate_range(*jb.m, *jb.d, t);
+        },
+        &j);
+    evaluation e;
+    e.classes = classes;
+    e.samples = d.size();
+    e.confusion.assign(classes * classes, 0);
+    double loss = 0;
+    std::size_t correct = 0;
+    for (auto& l : lanes_) {
+      loss += l.loss;
+      correct += l.correct;
+      for (std::size_t i = 0; i < e.confusion.size(); ++i)
+        e.confusion[i] += l.confusion[i];
+    }
+    e.loss = loss / static_cast<double>(d.size());
+    e.accuracy = static_cast<double>(correct) / static_cast<double>(d.size());
+    return e;
+  }
+
+private:
+  struct lane {
+    std::unique_ptr<workspace<Net, T, Shard>> ws;
+    std::unique_ptr<gradients<Net, T>> grads;
+    std::unique_ptr<std::array<T, Net::state_count>> state;
+    std::vector<T> x, dlogits;
+    std::vector<std::uint8_t> labels;
+    std::vector<std::size_t> confusion;
+    double loss = 0;
+    std::size_t correct = 0;
+  };
+
+  static void check_labels(dataset const& d, char const* what) {
+    if (d.classes > classes)
+      throw data_error(std::string(what) + ": " + std::to_string(d.classes) +
+                       " classes but the network has " + std::to_string(classes) + " outputs");
+  }
+
+  // The contiguous part [begin, end) of n items that thread t of k handles.
+  static std::pair<std::size_t, std::size_t> share(std::size_t n, std::size_t t, std::size_t k) {
+    return {n * t / k, n * (t + 1) / k};
+  }
+
+  struct step_job {
+    trainer* self;
+    model_type* m;
+    dataset const* d;
+    std::span<const std::size_t> batch;
+    std::size_t step;
+    std::uint64_t seed;
+  };
+
+  std::pair<double, std::size_t> train_step(model_type& m, gradients<Net, T>& grads,
+                                            dataset const& d, std::span<const std::size_t> batch,
+                                            std::size_t step, std::uint64_t seed) {
+    step_job j{this, &m, &d, batch, step, seed};
+    team_.run(
+        [](void* c, std::size_t t) {
+          static_cast<step_job*>(c)->self->train_shard(*static_cast<step_job*>(c), t);
+        },
+        &j);
+    // Fixed-order reduction: thread 0's gradients, plus thread 1's, ...  The running
+    // statistics become the mean of the threads' updates.
+    std::copy(lanes_[0].grads->begin(), lanes_[0].grads->end(), grads.begin());
+    double loss = lanes_[0].loss;
+    std::size_t correct = lanes_[0].correct;
+    for (std::size_t t = 1; t < lanes_.size(); ++t) {
+      const T* g = lanes_[t].grads->data();
+      for (std::size_t i = 0; i < Net::parameter_count; ++i)
+        grads[i] += g[i];
+      loss += lanes_[t].loss;
+      correct += lanes_[t].correct;
+    }
+    if constexpr (Net::state_count > 0) {
+      for (std::size_t i = 0; i < Net::state_count; ++i) {
+        T s{};
+        for (auto& l : lanes_)
+          s += (*l.state)[i];
+        m.state[i] = s / static_cast<T>(lanes_.size());
+      }
+    }
+    return {loss / static_cast<double>(batch.size()), correct};
+  }
+
+  void train_shard(step_job const& j, std::size_t t) {
+    lane& l = lanes_[t];
+    l.grads->fill(T{0});
+    *l.state = j.m->state;
+    l.loss = 0;
+    l.correct = 0;
+    const auto [begin, end] = share(j.batch.size(), t, lanes_.size());
+    const T scale = T{1} / static_cast<T>(j.batch.size());
+    for (std::size_t at = begin; at < end; at += Shard) {
+      const std::size_t n = std::min(Shard, end - at);
+      for (std::size_t b = 0; b < n; ++b) {
+        const std::size_t i = j.batch[at + b];
+        auto img = j.d->image(i);
+        std::copy(img.begin(), img.end(), l.x.begin() + static_cast<std::ptrdiff_t>(b * in_size));
+        l.labels[b] = j.d->labels[i];
+      }
+      const run_context ctx{phase::train, j.seed, j.step, at};
+      auto y = forward<Net, T, Shard>(j.m->parameters, *l.state, *l.ws, l.x.data(), n, ctx);
+      auto r = softmax_cross_entropy::forward_backward<classes>(y.data(), l.labels.data(), n,
+                                                                l.dlogits.data(), scale);
+      backward<Net, T, Shard>(j.m->parameters, *l.state, *l.grads, *l.ws, l.dlogits.data(),
+                              static_cast<T*>(nullptr), n, ctx);
+      l.loss += static_cast<double>(r.loss_sum);
+      l.correct += r.correct;
+    }
+  }
+
+  void evaluate_range(model_type const& m, dataset const& d, std::size_t t) {
+    lane& l = lanes_[t];
+    *l.state = m.state; // eval reads the running statistics only
+    l.loss = 0;
+    l.correct = 0;
+    std::fill(l.confusion.begin(), l.confusion.end(), 0);
+    const auto [begin, end] = share(d.size(), t, lanes_.size());
+    const run_context ctx{phase::eval};
+    for (std::size_t at = begin; at < end; at += Shard) {
+      const std::size_t n = std::min(Shard, end - at);
+      auto y = forward<Net, T, Shard>(m.parameters, *l.state, *l.ws, d.images.data() + at * in_size,
+                                      n, ctx);
+      auto r = softmax_cross_entropy::evaluate<classes>(y.data(), d.labels.data() + at, n);
+      l.loss += static_cast<double>(r.loss_sum);
+      l.correct += r.correct;
+      for (std::size_t b = 0; b < n; ++b) {
+        const T* z = y.data() + b * classes;
+        const auto pred = static_cast<std::size_t>(std::max_element(z, z + classes) - z);
+        ++l.confusion[d.labels[at + b] * classes + pred];
+      }
+    }
+  }
+
+  // Returns true when the target accuracy is reached.
+  bool evaluate_and_record(model_type const& m, dataset const& test, training_report& rep,
+                           ctnn::schedule& sched, double epoch, train_options const& o) {
+    const evaluation e = evaluate(m, test);
+    rep.evaluations.push_back(
+        {rep.position.step, epoch, rep.position.train_seconds, e.loss, e.accuracy});
+    rep.position.best_accuracy = std::max(rep.position.best_accuracy, e.accuracy);
+    sched.observe_accuracy(e.accuracy);
+    if (o.target_accuracy > 0 && e.accuracy >= o.target_accuracy)
+      rep.target_reached = true;
+    return rep.target_reached;
+  }
+
+  detail::thread_team team_;
+  std::vector<lane> lanes_;
+};
+
+} // namespace ctnn
