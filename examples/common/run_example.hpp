@@ -25,7 +25,7 @@ namespace ctnn::examples {
 
 /// What differs between the examples: names and defaults.
 struct example_config {
-  std::string name; // "mnist_cnn": the JSON "network" field
+  std::string name;  // "mnist_cnn": the JSON "network" field
   std::string description;
   std::string default_data = "data/mnist";
   std::size_t epochs = 1;
@@ -33,7 +33,7 @@ struct example_config {
   double learning_rate = 1e-2;
   std::string optimizer = "adam";
   std::string schedule = "constant";
-  std::vector<std::size_t> classes{}; // empty: every class of the data
+  std::vector<std::size_t> classes{};  // empty: every class of the data
   bool normalise = false;
 };
 
@@ -88,7 +88,8 @@ inline void add_options(CLI::App& app, options& o, example_config const& c) {
 }
 
 /// Refuses to let --save replace anything but a checkpoint of this very network.
-template <class Net> void check_save_target(options const& o) {
+template <class Net>
+void check_save_target(options const& o) {
   if (o.save.empty() || o.overwrite || !std::filesystem::exists(o.save))
     return;
   checkpoint_header h;
@@ -227,4 +228,4 @@ int run_example(int argc, char** argv, example_config c,
   }
 }
 
-} // namespace ctnn::examples
+}  // namespace ctnn::examples

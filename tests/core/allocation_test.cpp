@@ -42,7 +42,8 @@ void operator delete[](void* p, std::size_t) noexcept {
 
 namespace {
 
-template <class Net> std::size_t allocations_in_one_step() {
+template <class Net>
+std::size_t allocations_in_one_step() {
   constexpr std::size_t batch = 8;
   auto m = std::make_unique<ctnn::model<Net>>();
   auto g = std::make_unique<ctnn::gradients<Net>>();
@@ -60,7 +61,7 @@ template <class Net> std::size_t allocations_in_one_step() {
   return after - before;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the counter sees allocations", "[core][allocation]") {
   const std::size_t before = allocations.load();

@@ -9,7 +9,8 @@
 
 using namespace ctnn;
 
-template <class In, class... L> using error_of = typename infer_t<In, L...>::error;
+template <class In, class... L>
+using error_of = typename infer_t<In, L...>::error;
 
 // A valid chain lists every shape, input first.
 static_assert(std::is_same_v<typename infer_t<shape<1, 28, 28>, conv2d<4, 5>, relu, max_pool<2>,

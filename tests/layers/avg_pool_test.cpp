@@ -21,9 +21,9 @@ static_assert(
 TEST_CASE("avg_pool averages each window", "[layers][avg_pool]") {
   using net = network<input<1, 4, 4>, avg_pool<2>>;
   test::harness<net> h;
-  auto y = h.forward({1, 5, 2, 0,   //
-                      3, -1, 8, 6,  //
-                      0, 0, -3, -4, //
+  auto y = h.forward({1, 5, 2, 0,    //
+                      3, -1, 8, 6,   //
+                      0, 0, -3, -4,  //
                       8, 4, -2, -7});
   REQUIRE(y.size() == 4);
   CHECK(y[0] == Approx(2));

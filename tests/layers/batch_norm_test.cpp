@@ -23,10 +23,10 @@ static_assert(std::is_same_v<batch_norm::check_t<shape<28, 28>>,
 TEST_CASE("batch_norm in training uses the batch's statistics", "[layers][batch_norm]") {
   using net = network<input<1>, batch_norm>;
   test::harness<net> h;
-  h.with_parameters({2.0, 1.0}); // gamma, beta
-  h.m->state = {0.0, 1.0};       // running mean, running variance
+  h.with_parameters({2.0, 1.0});  // gamma, beta
+  h.m->state = {0.0, 1.0};        // running mean, running variance
   auto y = h.forward({1, 2, 3}, phase::train);
-  const double s = std::sqrt(2.0 / 3.0 + 1e-5); // biased batch variance 2/3
+  const double s = std::sqrt(2.0 / 3.0 + 1e-5);  // biased batch variance 2/3
   REQUIRE(y.size() == 3);
   CHECK(y[0] == Approx(2 * (-1 / s) + 1));
   CHECK(y[1] == Approx(1));
@@ -44,7 +44,7 @@ TEST_CASE("batch_norm in evaluation uses the running statistics", "[layers][batc
   auto y = h.forward({1, 3}, phase::eval);
   CHECK(y[0] == Approx(1));
   CHECK(y[1] == Approx(2 * 2 / std::sqrt(4 + 1e-5) + 1));
-  CHECK(h.m->state[0] == 1.0); // untouched
+  CHECK(h.m->state[0] == 1.0);  // untouched
 }
 
 TEST_CASE("batch_norm after conv normalises each channel over batch and positions",
@@ -58,8 +58,8 @@ TEST_CASE("batch_norm after conv normalises each channel over batch and position
   CHECK(y[0] == Approx(-3 / s));
   CHECK(y[5] == Approx(3 / s));
   CHECK(y[2] == Approx(-5 / std::sqrt(25 + 1e-5)));
-  CHECK(h.m->state[0] == Approx(0.4)); // channel 0 running mean
-  CHECK(h.m->state[1] == Approx(1.5)); // channel 1 running mean
+  CHECK(h.m->state[0] == Approx(0.4));  // channel 0 running mean
+  CHECK(h.m->state[1] == Approx(1.5));  // channel 1 running mean
 }
 
 TEMPLATE_TEST_CASE("batch_norm backward matches finite differences (train)",

@@ -8,7 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <type_traits>
+#include <vector>
 
 using namespace ctnn;
 
@@ -32,7 +34,7 @@ TEST_CASE("conv2d: a 2x2 kernel over a 3x3 image by hand", "[layers][conv2d]") {
   h.with_parameters({1, 2, 3, 4, /* bias */ 0.5});
   auto y = h.forward({1, 2, 3, 4, 5, 6, 7, 8, 9});
   REQUIRE(y.size() == 4);
-  CHECK(y[0] == Approx(1 * 1 + 2 * 2 + 3 * 4 + 4 * 5 + 0.5)); // 37.5
+  CHECK(y[0] == Approx(1 * 1 + 2 * 2 + 3 * 4 + 4 * 5 + 0.5));  // 37.5
   CHECK(y[1] == Approx(47.5));
   CHECK(y[2] == Approx(67.5));
   CHECK(y[3] == Approx(77.5));
@@ -44,9 +46,9 @@ TEST_CASE("conv2d: stride 2 and padding 1 by hand", "[layers][conv2d]") {
   h.with_parameters({1, 2, 3, 4, 0.5});
   auto y = h.forward({1, 2, 3, 4, 5, 6, 7, 8, 9});
   REQUIRE(y.size() == 4);
-  CHECK(y[0] == Approx(4 * 1 + 0.5));         // only x[0][0] under weight 4
-  CHECK(y[1] == Approx(3 * 2 + 4 * 3 + 0.5)); // x[0][1], x[0][2] under weights 3, 4
-  CHECK(y[2] == Approx(2 * 4 + 4 * 7 + 0.5)); // x[1][0], x[2][0] under weights 2, 4
+  CHECK(y[0] == Approx(4 * 1 + 0.5));          // only x[0][0] under weight 4
+  CHECK(y[1] == Approx(3 * 2 + 4 * 3 + 0.5));  // x[0][1], x[0][2] under weights 3, 4
+  CHECK(y[2] == Approx(2 * 4 + 4 * 7 + 0.5));  // x[1][0], x[2][0] under weights 2, 4
   CHECK(y[3] == Approx(77.5));
 }
 
@@ -72,4 +74,60 @@ TEMPLATE_TEST_CASE("conv2d backward matches finite differences", "[layers][conv2
   auto r = test::check_gradients<TestType>();
   CHECK(r.worst() < test::gradient_tolerance);
   CHECK(r.kinks == 0);
+}
+
+namespace {
+// Direct convolution from the definition, for comparison.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t Out, std::size_t K,
+          std::size_t S, std::size_t P>
+std::vector<double> reference_conv(std::vector<double> const& x, std::vector<double> const& w,
+                                   std::vector<double> const& bias) {
+  constexpr std::size_t oh = (H + 2 * P - K) / S + 1, ow = (W + 2 * P - K) / S + 1;
+  std::vector<double> y(Out * oh * ow);
+  for (std::size_t o = 0; o < Out; ++o)
+    for (std::size_t i = 0; i < oh; ++i)
+      for (std::size_t j = 0; j < ow; ++j) {
+        double s = bias[o];
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t a = 0; a < K; ++a)
+            for (std::size_t b = 0; b < K; ++b) {
+              const long r = static_cast<long>(i * S + a) - static_cast<long>(P);
+              const long q = static_cast<long>(j * S + b) - static_cast<long>(P);
+              if (r < 0 || q < 0 || r >= static_cast<long>(H) || q >= static_cast<long>(W))
+                continue;
+              s += w[((o * C + c) * K + a) * K + b] *
+                   x[(c * H + static_cast<std::size_t>(r)) * W + static_cast<std::size_t>(q)];
+            }
+        y[(o * oh + i) * ow + j] = s;
+      }
+  return y;
+}
+
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t Out, std::size_t K,
+          std::size_t S, std::size_t P>
+void compare_with_reference() {
+  using net = network<input<C, H, W>, conv2d<Out, K, stride<S>, pad<P>>>;
+  test::harness<net, double, 1> h;
+  std::mt19937 rng(5);
+  std::normal_distribution<double> d;
+  std::vector<double> x(C * H * W), p(net::parameter_count);
+  for (auto& v : x)
+    v = d(rng);
+  for (auto& v : p)
+    v = d(rng);
+  h.with_parameters(p);
+  const std::vector<double> w(p.begin(), p.end() - Out), b(p.end() - Out, p.end());
+  const auto want = reference_conv<C, H, W, Out, K, S, P>(x, w, b);
+  const auto got = h.forward(x);
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    CHECK(got[i] == Approx(want[i]).margin(1e-12));
+}
+}  // namespace
+
+TEST_CASE("conv2d agrees with a direct convolution in both matrix layouts", "[layers][conv2d]") {
+  compare_with_reference<1, 28, 28, 16, 3, 2, 1>();  // N1 conv 1: row-major im2col
+  compare_with_reference<16, 7, 7, 24, 6, 2, 3>();   // N1 conv 2: position-major im2col
+  compare_with_reference<6, 14, 14, 16, 5, 1, 0>();  // N3 conv 2
+  compare_with_reference<3, 9, 8, 4, 4, 3, 2>();
 }

@@ -28,7 +28,7 @@ TEST_CASE("dropout drops about Percent of the elements and scales the rest", "[l
     else
       CHECK(v == Approx(1 / 0.7));
   }
-  CHECK(dropped > 520); // 600 expected; 4 standard deviations either side
+  CHECK(dropped > 520);  // 600 expected; 4 standard deviations either side
   CHECK(dropped < 680);
 }
 

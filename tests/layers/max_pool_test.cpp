@@ -16,7 +16,8 @@ static_assert(std::is_same_v<max_pool<2>::output_shape_t<shape<16, 14, 14>>, sha
 static_assert(std::is_same_v<max_pool<2>::output_shape_t<shape<24, 4, 4>>, shape<24, 2, 2>>);
 static_assert(
     std::is_same_v<max_pool<3, stride<2>>::output_shape_t<shape<1, 7, 7>>, shape<1, 3, 3>>);
-static_assert(std::is_same_v<max_pool<2>::output_shape_t<shape<1, 5, 5>>, shape<1, 2, 2>>); // floor
+static_assert(
+    std::is_same_v<max_pool<2>::output_shape_t<shape<1, 5, 5>>, shape<1, 2, 2>>);  // floor
 static_assert(max_pool<2>::param_count_v<shape<1, 4, 4>> == 0);
 static_assert(std::is_same_v<max_pool<5>::check_t<shape<1, 4, 4>>,
                              window_exceeds_input<window<5>, height_width<4, 4>>>);
@@ -24,9 +25,9 @@ static_assert(std::is_same_v<max_pool<5>::check_t<shape<1, 4, 4>>,
 TEST_CASE("max_pool takes the largest value of each window", "[layers][max_pool]") {
   using net = network<input<1, 4, 4>, max_pool<2>>;
   test::harness<net> h;
-  auto y = h.forward({1, 5, 2, 0,   //
-                      3, -1, 8, 7,  //
-                      0, 0, -3, -4, //
+  auto y = h.forward({1, 5, 2, 0,    //
+                      3, -1, 8, 7,   //
+                      0, 0, -3, -4,  //
                       9, 1, -2, -9});
   CHECK(y == std::vector<double>{5, 8, 9, -2});
 }

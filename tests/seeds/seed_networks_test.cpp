@@ -11,7 +11,8 @@ using namespace ctnn;
 
 // Kinks (a relu input or a max_pool tie within a few steps h of the switch) are expected in
 // these deep networks and left out, but they must stay rare or the check would mean little.
-template <class Net> void check_network(phase ph) {
+template <class Net>
+void check_network(phase ph) {
   auto r = test::check_gradients<Net>(ph, 11, 150);
   INFO("compared " << r.compared << ", kinks " << r.kinks << ", parameter error "
                    << r.max_param_error << ", input error " << r.max_input_error);

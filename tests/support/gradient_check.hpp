@@ -17,14 +17,16 @@ namespace ctnn::test {
 struct random_init {
   std::mt19937_64 rng;
   explicit random_init(std::uint64_t seed) : rng(seed) {}
-  template <class T> void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t) {
+  template <class T>
+  void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t) {
     // Scaled like He initialisation so that activations (and the loss) stay near 1 and the
     // finite differences keep their precision in deep networks.
     std::normal_distribution<double> d(0.0, 1.5 / std::sqrt(static_cast<double>(fan_in)));
     for (std::size_t i = 0; i < n; ++i)
       p[i] = static_cast<T>(d(rng));
   }
-  template <class T> void constant(T* p, std::size_t n, T) {
+  template <class T>
+  void constant(T* p, std::size_t n, T) {
     // Random instead of the requested constant, so biases and batch_norm's gamma and beta
     // take part in the check with values that are not special.
     std::normal_distribution<double> d(0.5, 0.5);
@@ -39,7 +41,7 @@ struct gradient_report {
   double max_param_error = 0;
   double max_input_error = 0;
   std::size_t compared = 0;
-  std::size_t kinks = 0; // points left out because the difference straddled a kink
+  std::size_t kinks = 0;  // points left out because the difference straddled a kink
   double worst() const { return std::max(max_param_error, max_input_error); }
 };
 
@@ -73,7 +75,7 @@ gradient_report check_gradients(ctnn::phase ph = ctnn::phase::train, std::uint64
   const auto state0 = m->state;
 
   auto loss = [&]() {
-    m->state = state0; // train-mode passes update running statistics; keep them fixed
+    m->state = state0;  // train-mode passes update running statistics; keep them fixed
     auto y = forward(*m, *ws, x.data(), Batch, ctx);
     T s{};
     for (std::size_t i = 0; i < y.size(); ++i)
@@ -137,4 +139,4 @@ gradient_report check_gradients(ctnn::phase ph = ctnn::phase::train, std::uint64
 /// The bar every backward pass meets in double.
 inline constexpr double gradient_tolerance = 1e-6;
 
-} // namespace ctnn::test
+}  // namespace ctnn::test

@@ -12,20 +12,27 @@ namespace {
 struct wrong_relu : ctnn::detail::elementwise<wrong_relu> {
   static constexpr std::size_t flops_per_element = 1;
   static std::string name() { return "wrong_relu"; }
-  template <class T> static constexpr T value(T x) noexcept { return x > T{0} ? x : T{0}; }
-  template <class T> static constexpr T slope(T, T) noexcept { return T{1}; }
+  template <class T>
+  static constexpr T value(T x) noexcept {
+    return x > T{0} ? x : T{0};
+  }
+  template <class T>
+  static constexpr T slope(T, T) noexcept {
+    return T{1};
+  }
 };
 
 // dense whose weight gradient is off by 1 %.
 struct wrong_dense : ctnn::dense<3> {
   static std::string name() { return "wrong_dense"; }
-  template <class In, class T> static void backward(ctnn::backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(ctnn::backward_io<T> const& io) noexcept {
     ctnn::dense<3>::backward<In>(io);
     io.grads[0] *= T{1.01};
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the gradient check catches a wrong input delta", "[support][gradient]") {
   auto r = ctnn::test::check_gradients<ctnn::network<ctnn::input<8>, wrong_relu>>();

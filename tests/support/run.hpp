@@ -12,7 +12,8 @@
 namespace ctnn::test {
 
 /// A model and a workspace of Capacity samples, on the heap so tests can use big networks.
-template <class Net, class T = double, std::size_t Capacity = 4> struct harness {
+template <class Net, class T = double, std::size_t Capacity = 4>
+struct harness {
   std::unique_ptr<model<Net, T>> m = std::make_unique<model<Net, T>>();
   std::unique_ptr<workspace<Net, T, Capacity>> ws = std::make_unique<workspace<Net, T, Capacity>>();
 
@@ -29,4 +30,4 @@ template <class Net, class T = double, std::size_t Capacity = 4> struct harness 
   }
 };
 
-} // namespace ctnn::test
+}  // namespace ctnn::test

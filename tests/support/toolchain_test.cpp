@@ -14,7 +14,8 @@ struct two {
 struct four {
   std::array<double, 4> p{};
 };
-template <class X> struct holder {
+template <class X>
+struct holder {
   std::unique_ptr<X> m = std::make_unique<X>();
   holder& set(std::vector<double> const& v) {
     std::copy(v.begin(), v.end(), m->p.begin());
@@ -32,7 +33,7 @@ template <class X> struct holder {
   h.set({1, 1, 0, 0});
   return h.m->p;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("the compiler keeps constant vectors intact", "[support][toolchain]") {
   CHECK(first() == 3.0);

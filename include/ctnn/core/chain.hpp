@@ -12,6 +12,14 @@
 #include <cstddef>
 #include <utility>
 
+/// Define CTNN_PROFILE_LAYERS to keep each layer's pass a function of its own, so that a
+/// profiler attributes time to layers (it costs a call per layer and pass).
+#ifdef CTNN_PROFILE_LAYERS
+#define CTNN_LAYER_PASS [[gnu::noinline]]
+#else
+#define CTNN_LAYER_PASS
+#endif
+
 namespace ctnn {
 
 namespace detail {
@@ -22,7 +30,7 @@ constexpr std::array<std::size_t, N + 1> prefix_sums(std::array<std::size_t, N> 
     out[i + 1] = out[i] + v[i];
   return out;
 }
-} // namespace detail
+}  // namespace detail
 
 /// The layers of a network (or of a residual branch) run one after another on input shape In.
 /// Requires is_valid_chain_v<In, Layers...>; ctnn::network checks that first and reports.
@@ -32,7 +40,8 @@ constexpr std::array<std::size_t, N + 1> prefix_sums(std::array<std::size_t, N> 
 ///   [two delta buffers:      2 x capacity x largest shape]
 ///   [each layer's scratch]
 /// so backward finds every activation it needs and nothing is allocated during a pass.
-template <class In, class... Layers> struct chain {
+template <class In, class... Layers>
+struct chain {
   using walk = infer_t<In, Layers...>;
   static_assert(std::is_same_v<typename walk::error, ok>,
                 "ctnn::chain<In, Layers...> requires layers that accept their inputs");
@@ -41,15 +50,19 @@ template <class In, class... Layers> struct chain {
   using shapes = typename walk::shapes;
   static constexpr std::size_t size = sizeof...(Layers);
 
-  template <std::size_t I> using layer_t = at_t<I, layers>;
-  template <std::size_t I> using input_t = at_t<I, shapes>;
-  template <std::size_t I> using output_t = at_t<I + 1, shapes>;
+  template <std::size_t I>
+  using layer_t = at_t<I, layers>;
+  template <std::size_t I>
+  using input_t = at_t<I, shapes>;
+  template <std::size_t I>
+  using output_t = at_t<I + 1, shapes>;
 
   using input_shape = In;
   using output_shape = at_t<size, shapes>;
 
 private:
-  template <class F> static constexpr auto per_layer(F f) {
+  template <class F>
+  static constexpr auto per_layer(F f) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<std::size_t, size>{f.template operator()<I>()...};
     }
@@ -68,7 +81,7 @@ public:
 
   static constexpr std::size_t param_count = param_offsets[size];
   static constexpr std::size_t state_count = state_offsets[size];
-  static constexpr std::size_t activation_count = output_offsets[size]; // per sample
+  static constexpr std::size_t activation_count = output_offsets[size];  // per sample
   static constexpr std::size_t largest_shape = [] {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return std::max({size_v<at_t<I, shapes>>...});
@@ -132,7 +145,8 @@ public:
   }
 
   /// Lets every layer fill its parameters and state through the initializer.
-  template <class T, class Init> static void initialize(T* params, T* state, Init& init) {
+  template <class T, class Init>
+  static void initialize(T* params, T* state, Init& init) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (layer_t<I>::template initialize<input_t<I>>(params + param_offsets[I],
                                                    state + state_offsets[I], init),
@@ -142,7 +156,8 @@ public:
   }
 
   /// Output of layer I inside a region ([capacity][size_v<output_t<I>>] reserved).
-  template <std::size_t I, class T> static T* output(T* region, std::size_t capacity) noexcept {
+  template <std::size_t I, class T>
+  static T* output(T* region, std::size_t capacity) noexcept {
     return region + capacity * output_offsets[I];
   }
 
@@ -153,8 +168,9 @@ private:
   }
 
   template <std::size_t I, class T>
-  static void forward_layer(const T* params, T* state, T* region, std::size_t capacity, const T* x,
-                            std::size_t n, const run_context& ctx) noexcept {
+  CTNN_LAYER_PASS static void forward_layer(const T* params, T* state, T* region,
+                                            std::size_t capacity, const T* x, std::size_t n,
+                                            const run_context& ctx) noexcept {
     const T* in = [&] {
       if constexpr (I == 0)
         return x;
@@ -167,9 +183,9 @@ private:
   }
 
   template <std::size_t I, class T>
-  static void backward_layer(const T* params, T* grads, const T* state, T* region,
-                             std::size_t capacity, const T* x, const T* dy, T* dx, std::size_t n,
-                             const run_context& ctx) noexcept {
+  CTNN_LAYER_PASS static void backward_layer(const T* params, T* grads, const T* state, T* region,
+                                             std::size_t capacity, const T* x, const T* dy, T* dx,
+                                             std::size_t n, const run_context& ctx) noexcept {
     const T* in = [&] {
       if constexpr (I == 0)
         return x;
@@ -195,4 +211,4 @@ private:
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -16,21 +16,29 @@ namespace detail {
 // The walk is a left fold of `>>` over step<I, L> tags.  Its state is either trace<Shapes...>
 // (every shape so far, input first) or failed<Error>.  A failed state absorbs later steps
 // without touching their layers, so the user sees the first error and only that one.
-template <class... Shapes> struct trace {};
-template <class Error> struct failed {};
-template <std::size_t I, class L> struct step {};
+template <class... Shapes>
+struct trace {};
+template <class Error>
+struct failed {};
+template <std::size_t I, class L>
+struct step {};
 
-template <std::size_t I, class L, class In, class Reason> struct verdict {
+template <std::size_t I, class L, class In, class Reason>
+struct verdict {
   using type = failed<layer_error<layer_index<I>, L, input_shape<In>, Reason>>;
 };
-template <std::size_t I, class L, class In> struct verdict<I, L, In, ok> {
+template <std::size_t I, class L, class In>
+struct verdict<I, L, In, ok> {
   using out = typename L::template output_shape_t<In>;
   using type = std::conditional_t<
       size_v<out> == 0,
       failed<layer_error<layer_index<I>, L, input_shape<In>, produces_empty_output<out>>>, out>;
 };
 
-template <class L, class In> struct check_of { using type = not_a_layer; };
+template <class L, class In>
+struct check_of {
+  using type = not_a_layer;
+};
 template <class L, class In>
 requires layer<L> && requires {
   typename L::template check_t<In>;
@@ -39,8 +47,12 @@ struct check_of<L, In> {
   using type = typename L::template check_t<In>;
 };
 
-template <class Next, class... Shapes> struct append { using type = trace<Shapes..., Next>; };
-template <class Error, class... Shapes> struct append<failed<Error>, Shapes...> {
+template <class Next, class... Shapes>
+struct append {
+  using type = trace<Shapes..., Next>;
+};
+template <class Error, class... Shapes>
+struct append<failed<Error>, Shapes...> {
   using type = failed<Error>;
 };
 
@@ -55,17 +67,20 @@ auto operator>>(failed<Error>, step<I, L>) -> failed<Error>;
 template <class In, class... Layers, std::size_t... I>
 auto walk(std::index_sequence<I...>) -> decltype((trace<In>{} >> ... >> step<I, Layers>{}));
 
-template <class Walk> struct walk_result;
-template <class... Shapes> struct walk_result<trace<Shapes...>> {
+template <class Walk>
+struct walk_result;
+template <class... Shapes>
+struct walk_result<trace<Shapes...>> {
   using error = ok;
   using shapes = type_list<Shapes...>;
 };
-template <class Error> struct walk_result<failed<Error>> {
+template <class Error>
+struct walk_result<failed<Error>> {
   using error = Error;
   using shapes = void;
 };
 
-} // namespace detail
+}  // namespace detail
 
 /// Result of running shape inference on Layers from input shape In: `error` is ok or the
 /// layer_error of the first layer that rejects its input; `shapes` lists the input and every
@@ -79,4 +94,4 @@ using infer_t = detail::walk_result<decltype(detail::walk<In, Layers...>(
 template <class In, class... Layers>
 inline constexpr bool is_valid_chain_v = std::is_same_v<typename infer_t<In, Layers...>::error, ok>;
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -22,24 +22,26 @@ struct run_context {
   ctnn::phase phase = phase::eval;
   std::uint64_t seed = 0;
   std::uint64_t step = 0;
-  std::size_t first_sample = 0; // index of sample 0 of this call within the mini-batch
+  std::size_t first_sample = 0;  // index of sample 0 of this call within the mini-batch
 };
 
 /// Arguments of a layer's forward pass over n samples laid out [n][size].
-template <class T> struct forward_io {
-  const T* params;      // this layer's slice of the network's parameter block
-  T* state;             // this layer's non-trainable state (batch_norm running statistics)
-  T* scratch;           // scratch_count(capacity) elements, kept until backward
-  std::size_t capacity; // most samples the workspace holds
-  const T* x;           // [n][size_v<In>]
-  T* y;                 // [n][size_v<Out>]
+template <class T>
+struct forward_io {
+  const T* params;       // this layer's slice of the network's parameter block
+  T* state;              // this layer's non-trainable state (batch_norm running statistics)
+  T* scratch;            // scratch_count(capacity) elements, kept until backward
+  std::size_t capacity;  // most samples the workspace holds
+  const T* x;            // [n][size_v<In>]
+  T* y;                  // [n][size_v<Out>]
   std::size_t n;
   const run_context& ctx;
 };
 
 /// Arguments of a layer's backward pass: reads x, y and dy; adds parameter gradients into
 /// grads; writes dx unless it is null (the first layer of a network has no input delta).
-template <class T> struct backward_io {
+template <class T>
+struct backward_io {
   const T* params;
   T* grads;
   const T* state;
@@ -77,10 +79,16 @@ concept layer_for =
 
 /// Defaults for the parts of the protocol most layers do not need.
 struct layer_defaults {
-  template <class In> static constexpr std::size_t param_count_v = 0;
-  template <class In> static constexpr std::size_t state_count_v = 0;
-  template <class In> static constexpr std::size_t scratch_count(std::size_t) noexcept { return 0; }
-  template <class In, class T, class Init> static void initialize(T*, T*, Init&) {}
+  template <class In>
+  static constexpr std::size_t param_count_v = 0;
+  template <class In>
+  static constexpr std::size_t state_count_v = 0;
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t) noexcept {
+    return 0;
+  }
+  template <class In, class T, class Init>
+  static void initialize(T*, T*, Init&) {}
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -13,19 +13,22 @@ namespace ctnn {
 /// Every trainable parameter of Net in one contiguous block (layer I's slice starts at
 /// Net::parameter_offsets[I]), and every state value (batch_norm running statistics).
 /// Optimizers and checkpoints work on these two flat arrays.
-template <network_type Net, class T = float> struct model {
+template <network_type Net, class T = float>
+struct model {
   using network_type = Net;
   using value_type = T;
   std::array<T, Net::parameter_count> parameters{};
   std::array<T, Net::state_count> state{};
 
   /// Fills parameters and state through an initializer (see ctnn/core/layer.hpp).
-  template <class Init> void initialize(Init& init) {
+  template <class Init>
+  void initialize(Init& init) {
     Net::chain_type::initialize(parameters.data(), state.data(), init);
   }
 
   /// Layer I's parameters.
-  template <std::size_t I> std::span<T> layer_parameters() noexcept {
+  template <std::size_t I>
+  std::span<T> layer_parameters() noexcept {
     return std::span<T>(parameters)
         .subspan(Net::parameter_offsets[I],
                  Net::parameter_offsets[I + 1] - Net::parameter_offsets[I]);
@@ -33,11 +36,13 @@ template <network_type Net, class T = float> struct model {
 };
 
 /// Gradients of every parameter, laid out like model::parameters.
-template <network_type Net, class T = float> using gradients = std::array<T, Net::parameter_count>;
+template <network_type Net, class T = float>
+using gradients = std::array<T, Net::parameter_count>;
 
 /// Activations, deltas and scratch for up to Capacity samples; a fixed-size object, so it can
 /// live on the stack (small Capacity) or be allocated once before training.
-template <network_type Net, class T = float, std::size_t Capacity = 1> struct workspace {
+template <network_type Net, class T = float, std::size_t Capacity = 1>
+struct workspace {
   static_assert(Capacity > 0, "ctnn::workspace<Net, T, Capacity> requires Capacity >= 1");
   using network_type = Net;
   using value_type = T;
@@ -50,4 +55,4 @@ template <network_type Net, class T = float, std::size_t Capacity = 1> struct wo
   T* region() noexcept { return buffer.data() + input_count; }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

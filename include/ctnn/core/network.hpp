@@ -21,24 +21,36 @@
 namespace ctnn {
 
 /// The network's input: its shape, written once (e.g. input<1, 28, 28> for a grey image).
-template <std::size_t... Dims> struct input { using shape_type = shape<Dims...>; };
+template <std::size_t... Dims>
+struct input {
+  using shape_type = shape<Dims...>;
+};
 
 namespace detail {
 
-template <class T> inline constexpr bool is_input_v = false;
-template <std::size_t... D> inline constexpr bool is_input_v<input<D...>> = true;
+template <class T>
+inline constexpr bool is_input_v = false;
+template <std::size_t... D>
+inline constexpr bool is_input_v<input<D...>> = true;
 
-template <class T> struct shape_of_input {
-  using type = shape<1>; // placeholder after a reported error
+template <class T>
+struct shape_of_input {
+  using type = shape<1>;  // placeholder after a reported error
 };
-template <std::size_t... D> struct shape_of_input<input<D...>> { using type = shape<D...>; };
+template <std::size_t... D>
+struct shape_of_input<input<D...>> {
+  using type = shape<D...>;
+};
 
 // What a network is built on once it is known to be valid; before that, a stand-in with the
 // same members, so that a reported error is not followed by errors about its consequences.
 struct no_chain {
-  template <std::size_t I> using layer_t = void;
-  template <std::size_t I> using input_t = shape<1>;
-  template <std::size_t I> using output_t = shape<1>;
+  template <std::size_t I>
+  using layer_t = void;
+  template <std::size_t I>
+  using input_t = shape<1>;
+  template <std::size_t I>
+  using output_t = shape<1>;
   using output_shape = shape<1>;
   static constexpr std::size_t size = 0, param_count = 0, state_count = 0, activation_count = 0,
                                largest_shape = 1, flops = 0, backward_flops = 0;
@@ -48,21 +60,25 @@ struct no_chain {
   static const T* forward(const T*, T*, T*, std::size_t, const T* x, Args&&...) noexcept {
     return x;
   }
-  template <class... Args> static void backward(Args&&...) noexcept {}
-  template <class... Args> static void initialize(Args&&...) noexcept {}
+  template <class... Args>
+  static void backward(Args&&...) noexcept {}
+  template <class... Args>
+  static void initialize(Args&&...) noexcept {}
 };
 
 // The error a network reports, or ok: no input, no layers, or the first layer that fails.
-template <class Input, class... Layers> struct network_error {
+template <class Input, class... Layers>
+struct network_error {
   using type = typename infer_t<typename shape_of_input<Input>::type, Layers...>::error;
 };
 
-} // namespace detail
+}  // namespace detail
 
 /// A neural network as a type: Input = ctnn::input<Dims...>, then the layers in order.
 /// Every shape after the input is inferred; an invalid network fails to compile with one
 /// diagnostic whose condition names the first bad layer's index, kind and input shape.
-template <class Input, class... Layers> struct network {
+template <class Input, class... Layers>
+struct network {
   static_assert(detail::is_input_v<Input>,
                 "ctnn::network<Input, Layers...> requires Input to be ctnn::input<Dims...> "
                 "(the network's input shape comes first)");
@@ -87,9 +103,12 @@ template <class Input, class... Layers> struct network {
   using output_shape = typename chain_type::output_shape;
   using layers = type_list<Layers...>;
 
-  template <std::size_t I> using layer_t = typename chain_type::template layer_t<I>;
-  template <std::size_t I> using layer_input_t = typename chain_type::template input_t<I>;
-  template <std::size_t I> using layer_output_t = typename chain_type::template output_t<I>;
+  template <std::size_t I>
+  using layer_t = typename chain_type::template layer_t<I>;
+  template <std::size_t I>
+  using layer_input_t = typename chain_type::template input_t<I>;
+  template <std::size_t I>
+  using layer_output_t = typename chain_type::template output_t<I>;
 
   static constexpr std::size_t layer_count = sizeof...(Layers);
   /// Trainable parameters (batch_norm running statistics are state, not parameters).
@@ -119,29 +138,35 @@ template <class Input, class... Layers> struct network {
 };
 
 namespace detail {
-template <class T> inline constexpr bool is_network_v = false;
-template <class I, class... L> inline constexpr bool is_network_v<network<I, L...>> = true;
-} // namespace detail
+template <class T>
+inline constexpr bool is_network_v = false;
+template <class I, class... L>
+inline constexpr bool is_network_v<network<I, L...>> = true;
+}  // namespace detail
 
 /// True for ctnn::network<...>.
 template <class N>
 concept network_type = detail::is_network_v<N>;
 
 /// Trainable parameters of a network.
-template <network_type Net> inline constexpr std::size_t parameter_count_v = Net::parameter_count;
+template <network_type Net>
+inline constexpr std::size_t parameter_count_v = Net::parameter_count;
 
 /// Shape of a network's output.
-template <network_type Net> using output_shape_t = typename Net::output_shape;
+template <network_type Net>
+using output_shape_t = typename Net::output_shape;
 
 /// Shape of a network's input.
-template <network_type Net> using input_shape_t = typename Net::input_shape;
+template <network_type Net>
+using input_shape_t = typename Net::input_shape;
 
 /// Whether a network has at most Budget trainable parameters.
 template <class Net, std::size_t Budget>
 concept within_budget = network_type<Net> &&(Net::parameter_count <= Budget);
 
 namespace detail {
-template <std::size_t Parameters, std::size_t Budget> struct budget_check {
+template <std::size_t Parameters, std::size_t Budget>
+struct budget_check {
   static_assert(Parameters <= Budget,
                 "ctnn::require_budget<Net, Budget>: the network has more trainable parameters "
                 "(left) than the budget allows (right)");
@@ -149,11 +174,11 @@ template <std::size_t Parameters, std::size_t Budget> struct budget_check {
   // from the caller's own static_assert would only repeat it.
   static constexpr bool value = true;
 };
-} // namespace detail
+}  // namespace detail
 
 /// A hard budget: `static_assert(ctnn::require_budget<Net, 202'620>)` fails to compile with
 /// both numbers in the diagnostic when Net has too many parameters (and is true otherwise).
 template <network_type Net, std::size_t Budget>
 inline constexpr bool require_budget = detail::budget_check<Net::parameter_count, Budget>::value;
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -8,17 +8,24 @@
 namespace ctnn {
 
 /// Step of a sliding window, in elements (both spatial axes).
-template <std::size_t S> struct stride { static constexpr std::size_t value = S; };
+template <std::size_t S>
+struct stride {
+  static constexpr std::size_t value = S;
+};
 
 /// Zero padding added on every side (both spatial axes).
-template <std::size_t P> struct pad { static constexpr std::size_t value = P; };
+template <std::size_t P>
+struct pad {
+  static constexpr std::size_t value = P;
+};
 
 /// Drops the bias term of dense or conv2d.
 struct no_bias {};
 
 namespace detail {
 
-template <template <std::size_t> class Tag, class O> inline constexpr bool is_option_v = false;
+template <template <std::size_t> class Tag, class O>
+inline constexpr bool is_option_v = false;
 template <template <std::size_t> class Tag, std::size_t V>
 inline constexpr bool is_option_v<Tag, Tag<V>> = true;
 
@@ -38,5 +45,5 @@ consteval std::size_t option_value() {
 template <class Flag, class... Opts>
 inline constexpr bool has_flag_v = (std::is_same_v<Flag, Opts> || ...);
 
-} // namespace detail
-} // namespace ctnn
+}  // namespace detail
+}  // namespace ctnn

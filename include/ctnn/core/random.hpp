@@ -20,7 +20,7 @@ template <class T>
 constexpr T uniform01(std::uint64_t seed, std::uint64_t a, std::uint64_t b,
                       std::uint64_t c) noexcept {
   std::uint64_t h = mix64(seed ^ mix64(a ^ mix64(b ^ mix64(c))));
-  return static_cast<T>(h >> 40) * static_cast<T>(1.0 / 16777216.0); // 24 bits
+  return static_cast<T>(h >> 40) * static_cast<T>(1.0 / 16777216.0);  // 24 bits
 }
 
 /// SplitMix64 as a sequential generator (seeding, shuffling, initialisation).
@@ -39,4 +39,4 @@ struct splitmix64 {
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -63,4 +63,4 @@ void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T
   backward<Net, T, Capacity>(m.parameters, m.state, grads, ws, dy, dx, n, ctx);
 }
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -33,12 +33,13 @@ inline std::string pad_left(std::string s, std::size_t w) {
     s.insert(0, w - s.size(), ' ');
   return s;
 }
-} // namespace detail
+}  // namespace detail
 
 /// One line per layer: "input 1x28x28 | conv2d<16,3,stride<2>,pad<1>> 16x14x14 | ...".  Two
 /// networks share it exactly when they have the same layers on the same shapes, which is
 /// what checkpoints use as a fingerprint.
-template <network_type Net> std::string architecture() {
+template <network_type Net>
+std::string architecture() {
   std::string out = "input " + to_string(typename Net::input_shape{});
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ((out += " | " + Net::template layer_t<I>::name() + " " +
@@ -51,7 +52,8 @@ template <network_type Net> std::string architecture() {
 
 /// A table of the network: index, layer, output shape, parameters and forward FLOPs per
 /// sample, then the totals.
-template <network_type Net> std::string summary() {
+template <network_type Net>
+std::string summary() {
   using detail::group_thousands, detail::pad_left, detail::pad_right;
   struct row {
     std::string index, name, shape, params, flops;
@@ -95,4 +97,4 @@ template <network_type Net> std::string summary() {
   return out;
 }
 
-} // namespace ctnn
+}  // namespace ctnn

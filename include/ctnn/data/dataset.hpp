@@ -154,7 +154,8 @@ inline std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t se
 
 /// Fails with a clear message when the images do not fit the network's input shape
 /// In (shape<1, R, C>, shape<R, C> or shape<R * C>).
-template <class In> void check_fits(dataset const& d, std::string const& what) {
+template <class In>
+void check_fits(dataset const& d, std::string const& what) {
   bool fits = size_v<In> == d.image_size();
   if constexpr (rank_v<In> >= 2)
     fits = fits && In::dims[rank_v<In> - 2] == d.rows && In::dims[rank_v<In> - 1] == d.cols;
@@ -163,4 +164,4 @@ template <class In> void check_fits(dataset const& d, std::string const& what) {
                      std::to_string(d.cols) + " but the network's input is " + to_string(In{}));
 }
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -13,4 +13,4 @@ struct data_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-} // namespace ctnn
+}  // namespace ctnn

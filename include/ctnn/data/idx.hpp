@@ -82,7 +82,7 @@ inline void expect_magic(std::string const& name, std::vector<std::uint8_t> cons
                      std::to_string(magic) + " (IDX " + kind + ")");
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// Reads an IDX image file (raw or .gz) and checks its magic number (2051), that its
 /// dimensions are non-zero, and that the file holds exactly the bytes its header announces.
@@ -124,4 +124,4 @@ inline std::vector<std::uint8_t> read_idx_labels(std::filesystem::path const& pa
   return labels;
 }
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -43,7 +43,8 @@ inline constexpr std::uint32_t checkpoint_version = 1;
 inline constexpr char checkpoint_magic[8] = {'C', 'T', 'N', 'N', 'C', 'K', 'P', 'T'};
 
 /// What identifies a network in its checkpoints: its layers and shapes and its scalar type.
-template <class Net, class T> std::string fingerprint() {
+template <class Net, class T>
+std::string fingerprint() {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
   return architecture<Net>() + " | scalar " + (std::is_same_v<T, float> ? "float" : "double");
 }
@@ -56,7 +57,8 @@ public:
     auto b = static_cast<const std::uint8_t*>(p);
     out.insert(out.end(), b, b + n);
   }
-  template <class U> void value(U v) {
+  template <class U>
+  void value(U v) {
     static_assert(std::is_trivially_copyable_v<U>);
     bytes(&v, sizeof v);
   }
@@ -64,7 +66,8 @@ public:
     value(static_cast<std::uint32_t>(s.size()));
     bytes(s.data(), s.size());
   }
-  template <class U> void array(std::span<const U> a) {
+  template <class U>
+  void array(std::span<const U> a) {
     value(static_cast<std::uint64_t>(a.size()));
     bytes(a.data(), a.size_bytes());
   }
@@ -81,7 +84,8 @@ public:
     std::memcpy(p, b_.data() + at_, n);
     at_ += n;
   }
-  template <class U> U value(char const* what) {
+  template <class U>
+  U value(char const* what) {
     U v;
     bytes(&v, sizeof v, what);
     return v;
@@ -94,7 +98,8 @@ public:
     bytes(s.data(), n, what);
     return s;
   }
-  template <class U> void array(std::span<U> a, char const* what) {
+  template <class U>
+  void array(std::span<U> a, char const* what) {
     const auto n = value<std::uint64_t>(what);
     if (n != a.size())
       throw checkpoint_error(name_ + ": " + what + " holds " + std::to_string(n) +
@@ -161,7 +166,7 @@ inline void write_atomically(std::filesystem::path const& path,
   }
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// What a checkpoint file says about itself, without loading it.
 struct checkpoint_header {
@@ -262,4 +267,4 @@ void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimi
   pos = p;
 }
 
-} // namespace ctnn
+}  // namespace ctnn

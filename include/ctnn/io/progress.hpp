@@ -55,4 +55,4 @@ private:
   std::chrono::steady_clock::time_point last_{};
 };
 
-} // namespace ctnn
+}  // namespace ctnn

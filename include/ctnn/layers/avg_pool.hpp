@@ -13,11 +13,13 @@ namespace ctnn {
 
 /// Average pooling over Window x Window, option stride<S> (default Window), no padding.
 /// in: shape<C, H, W> -> out: shape<C, (H - Window) / S + 1, (W - Window) / S + 1>; params: 0.
-template <std::size_t Window, class... Opts> struct avg_pool : detail::pool_rule<Window, Opts...> {
+template <std::size_t Window, class... Opts>
+struct avg_pool : detail::pool_rule<Window, Opts...> {
   using rule = detail::pool_rule<Window, Opts...>;
   static std::string name() { return rule::name_with("avg_pool"); }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     constexpr T scale = T{1} / static_cast<T>(Window * Window);
     for (std::size_t b = 0; b < io.n; ++b) {
@@ -33,7 +35,8 @@ template <std::size_t Window, class... Opts> struct avg_pool : detail::pool_rule
     }
   }
 
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     constexpr T scale = T{1} / static_cast<T>(Window * Window);
     if (io.dx == nullptr)
@@ -51,4 +54,4 @@ template <std::size_t Window, class... Opts> struct avg_pool : detail::pool_rule
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -32,23 +32,32 @@ struct batch_norm : layer_defaults {
   template <class In>
   using check_t = std::conditional_t<rank_v<In> == 1 || rank_v<In> == 3, ok,
                                      expects_features_or_channels_height_width_input>;
-  template <class In> using output_shape_t = In;
+  template <class In>
+  using output_shape_t = In;
 
 private:
-  template <class In> static constexpr std::size_t channels = dim_v<In, 0>;
-  template <class In> static constexpr std::size_t inner = size_v<In> / dim_v<In, 0>;
+  template <class In>
+  static constexpr std::size_t channels = dim_v<In, 0>;
+  template <class In>
+  static constexpr std::size_t inner = size_v<In> / dim_v<In, 0>;
 
 public:
-  template <class In> static constexpr std::size_t param_count_v = 2 * channels<In>;
-  template <class In> static constexpr std::size_t state_count_v = 2 * channels<In>;
-  template <class In> static constexpr std::size_t flops_v = 6 * size_v<In>;
-  template <class In> static constexpr std::size_t backward_flops_v = 8 * size_v<In>;
+  template <class In>
+  static constexpr std::size_t param_count_v = 2 * channels<In>;
+  template <class In>
+  static constexpr std::size_t state_count_v = 2 * channels<In>;
+  template <class In>
+  static constexpr std::size_t flops_v = 6 * size_v<In>;
+  template <class In>
+  static constexpr std::size_t backward_flops_v = 8 * size_v<In>;
   // The mean and 1/sqrt(var + eps) this pass used, per channel.
-  template <class In> static constexpr std::size_t scratch_count(std::size_t) noexcept {
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t) noexcept {
     return 2 * channels<In>;
   }
 
-  template <class In, class T, class Init> static void initialize(T* params, T* state, Init& init) {
+  template <class In, class T, class Init>
+  static void initialize(T* params, T* state, Init& init) {
     constexpr std::size_t c = channels<In>;
     init.constant(params, c, T{1});
     init.constant(params + c, c, T{0});
@@ -56,7 +65,8 @@ public:
     init.constant(state + c, c, T{1});
   }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t C = channels<In>, I = inner<In>;
     const T* gamma = io.params;
     const T* beta = io.params + C;
@@ -96,7 +106,8 @@ public:
     }
   }
 
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t C = channels<In>, I = inner<In>;
     const T* gamma = io.params;
     const T* mean = io.scratch;
@@ -130,4 +141,4 @@ public:
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -10,7 +10,9 @@
 #include <ctnn/layers/detail/window.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 
@@ -20,7 +22,8 @@ namespace ctnn {
 /// (default 0) and no_bias.
 /// in: shape<C, H, W> -> out: shape<Out, (H + 2P - K) / S + 1, (W + 2P - K) / S + 1>;
 /// params: Out*C*K*K + Out.  Weights are [Out][C][K][K], then the bias.
-template <std::size_t Out, std::size_t K, class... Opts> struct conv2d : layer_defaults {
+template <std::size_t Out, std::size_t K, class... Opts>
+struct conv2d : layer_defaults {
   static constexpr std::size_t out_channels = Out;
   static constexpr std::size_t kernel = K;
   static constexpr std::size_t stride_v = detail::option_value<stride, 1, Opts...>();
@@ -40,9 +43,30 @@ private:
   template <class O>
   static constexpr bool known_option =
       detail::is_option_v<stride, O> || detail::is_option_v<pad, O> || std::is_same_v<O, no_bias>;
-  template <class In> using geometry = detail::window_geometry<In, K, stride_v, pad_v>;
   template <class In>
-  static constexpr std::size_t patch = dim_v<In, 0>* K* K; // rows of the im2col matrix
+  using geometry = detail::window_geometry<In, K, stride_v, pad_v>;
+  // Rows of the im2col matrix: one per (input channel, kernel row, kernel column).
+  template <class In>
+  static constexpr std::size_t patch = K* K* dim_v<In, 0>;
+  // The im2col matrix is stored with its long side contiguous, so that every product runs
+  // along it (an axpy, or a long dot) rather than along a short side that vectorises badly:
+  // row-major [patch][positions] or position-major [positions][patch].
+  template <class In>
+  static constexpr bool position_major = patch<In> >= geometry<In>::positions;
+  template <class In>
+  static constexpr std::size_t col_index(std::size_t r, std::size_t p) noexcept {
+    if constexpr (position_major<In>)
+      return p * patch<In> + r;
+    else
+      return r * geometry<In>::positions + p;
+  }
+  template <class In, class T>
+  static T bias(const T* params, std::size_t o) noexcept {
+    if constexpr (has_bias)
+      return params[Out * patch<In> + o];
+    else
+      return T{0};
+  }
 
 public:
   template <class In>
@@ -62,102 +86,120 @@ public:
 
   // One sample's im2col matrix and its delta, rebuilt per sample: the batch never needs
   // them all at once, and rebuilding is cheaper than keeping capacity copies in cache.
-  template <class In> static constexpr std::size_t scratch_count(std::size_t) noexcept {
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t) noexcept {
     return 2 * patch<In> * geometry<In>::positions;
   }
 
-  template <class In, class T, class Init> static void initialize(T* params, T*, Init& init) {
+  template <class In, class T, class Init>
+  static void initialize(T* params, T*, Init& init) {
     init.weights(params, Out * patch<In>, patch<In>, Out * K * K);
     if constexpr (has_bias)
       init.constant(params + Out * patch<In>, Out, T{0});
   }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
-    using g = geometry<In>;
-    constexpr std::size_t rows = patch<In>, cols = g::positions;
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
+    constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
     T* col = io.scratch;
+    const T* w = io.params;
     for (std::size_t b = 0; b < io.n; ++b) {
       im2col<In>(io.x + b * size_v<In>, col);
       T* y = io.y + b * Out * cols;
-      for (std::size_t o = 0; o < Out; ++o)
-        std::fill_n(y + o * cols, cols, has_bias ? io.params[Out * rows + o] : T{0});
-      for (std::size_t r = 0; r < rows; ++r)
+      if constexpr (position_major<In>) {
         for (std::size_t o = 0; o < Out; ++o)
-          detail::axpy<cols>(io.params[o * rows + r], col + r * cols, y + o * cols);
+          for (std::size_t p = 0; p < cols; ++p)
+            y[o * cols + p] =
+                detail::dot<rows>(w + o * rows, col + p * rows) + bias<In>(io.params, o);
+      } else {
+        for (std::size_t o = 0; o < Out; ++o)
+          std::fill_n(y + o * cols, cols, bias<In>(io.params, o));
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t o = 0; o < Out; ++o)
+            detail::axpy<cols>(w[o * rows + r], col + r * cols, y + o * cols);
+      }
     }
   }
 
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
-    using g = geometry<In>;
-    constexpr std::size_t rows = patch<In>, cols = g::positions;
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
+    constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
     T* col = io.scratch;
     T* dcol = io.scratch + rows * cols;
+    const T* w = io.params;
+    T* dw = io.grads;
     for (std::size_t b = 0; b < io.n; ++b) {
       const T* dy = io.dy + b * Out * cols;
       im2col<In>(io.x + b * size_v<In>, col);
-      for (std::size_t o = 0; o < Out; ++o) {
-        if constexpr (has_bias)
+      if constexpr (has_bias)
+        for (std::size_t o = 0; o < Out; ++o)
           io.grads[Out * rows + o] += detail::sum<cols>(dy + o * cols);
-        for (std::size_t r = 0; r < rows; ++r)
-          io.grads[o * rows + r] += detail::dot<cols>(dy + o * cols, col + r * cols);
+      if constexpr (position_major<In>) {
+        for (std::size_t o = 0; o < Out; ++o)
+          for (std::size_t p = 0; p < cols; ++p)
+            detail::axpy<rows>(dy[o * cols + p], col + p * rows, dw + o * rows);
+      } else {
+        for (std::size_t o = 0; o < Out; ++o)
+          for (std::size_t r = 0; r < rows; ++r)
+            dw[o * rows + r] += detail::dot<cols>(dy + o * cols, col + r * cols);
       }
       if (io.dx == nullptr)
         continue;
       std::fill_n(dcol, rows * cols, T{0});
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t o = 0; o < Out; ++o)
-          detail::axpy<cols>(io.params[o * rows + r], dy + o * cols, dcol + r * cols);
+      if constexpr (position_major<In>) {
+        for (std::size_t p = 0; p < cols; ++p)
+          for (std::size_t o = 0; o < Out; ++o)
+            detail::axpy<rows>(dy[o * cols + p], w + o * rows, dcol + p * rows);
+      } else {
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t o = 0; o < Out; ++o)
+            detail::axpy<cols>(w[o * rows + r], dy + o * cols, dcol + r * cols);
+      }
       col2im<In>(dcol, io.dx + b * size_v<In>);
     }
   }
 
 private:
-  // col[(c*K + kh)*K + kw][oh*OW + ow] = x[c][oh*S + kh - P][ow*S + kw - P], 0 in the padding.
+  // For every entry of the im2col matrix, the input element it copies, or -1 in the padding.
+  // A compile-time table: building the matrix becomes one branch-free gather.
+  template <class In>
+  static constexpr auto gather_table = [] {
+    using g = geometry<In>;
+    std::array<std::int32_t, patch<In> * g::positions> table{};
+    for (std::size_t c = 0; c < g::channels; ++c)
+      for (std::size_t kh = 0; kh < K; ++kh)
+        for (std::size_t kw = 0; kw < K; ++kw)
+          for (std::size_t oh = 0; oh < g::out_height; ++oh)
+            for (std::size_t ow = 0; ow < g::out_width; ++ow) {
+              const std::size_t ih = oh * stride_v + kh, iw = ow * stride_v + kw;  // + pad_v
+              const bool inside =
+                  ih >= pad_v && ih - pad_v < g::height && iw >= pad_v && iw - pad_v < g::width;
+              table[col_index<In>((c * K + kh) * K + kw, oh * g::out_width + ow)] =
+                  inside ? static_cast<std::int32_t>(c * g::in_plane + (ih - pad_v) * g::width +
+                                                     (iw - pad_v))
+                         : -1;
+            }
+    return table;
+  }();
+
+  // col[r][p] = x at the input position that kernel tap r sees from output position p, or 0
+  // in the padding.
   template <class In, class T>
   static void im2col(const T* __restrict x, T* __restrict col) noexcept {
-    using g = geometry<In>;
-    for (std::size_t c = 0; c < g::channels; ++c)
-      for (std::size_t kh = 0; kh < K; ++kh)
-        for (std::size_t kw = 0; kw < K; ++kw) {
-          T* row = col + ((c * K + kh) * K + kw) * g::positions;
-          for (std::size_t oh = 0; oh < g::out_height; ++oh) {
-            const std::size_t ih = oh * stride_v + kh; // shifted by pad_v
-            T* dst = row + oh * g::out_width;
-            if (ih < pad_v || ih - pad_v >= g::height) {
-              std::fill_n(dst, g::out_width, T{0});
-              continue;
-            }
-            const T* src = x + c * g::in_plane + (ih - pad_v) * g::width;
-            for (std::size_t ow = 0; ow < g::out_width; ++ow) {
-              const std::size_t iw = ow * stride_v + kw;
-              dst[ow] = (iw < pad_v || iw - pad_v >= g::width) ? T{0} : src[iw - pad_v];
-            }
-          }
-        }
+    constexpr auto const& table = gather_table<In>;
+    for (std::size_t i = 0; i < table.size(); ++i)
+      col[i] = table[i] < 0 ? T{0} : x[table[i]];
   }
 
-  // The adjoint of im2col: every column entry adds back into the input element it came from.
+  // The adjoint of im2col: every matrix entry adds back into the input element it came from.
   template <class In, class T>
   static void col2im(const T* __restrict dcol, T* __restrict dx) noexcept {
-    using g = geometry<In>;
+    constexpr auto const& table = gather_table<In>;
     std::fill_n(dx, size_v<In>, T{0});
-    for (std::size_t c = 0; c < g::channels; ++c)
-      for (std::size_t kh = 0; kh < K; ++kh)
-        for (std::size_t kw = 0; kw < K; ++kw) {
-          const T* row = dcol + ((c * K + kh) * K + kw) * g::positions;
-          for (std::size_t oh = 0; oh < g::out_height; ++oh) {
-            const std::size_t ih = oh * stride_v + kh;
-            if (ih < pad_v || ih - pad_v >= g::height)
-              continue;
-            T* dst = dx + c * g::in_plane + (ih - pad_v) * g::width;
-            for (std::size_t ow = 0; ow < g::out_width; ++ow) {
-              const std::size_t iw = ow * stride_v + kw;
-              if (iw >= pad_v && iw - pad_v < g::width)
-                dst[iw - pad_v] += row[oh * g::out_width + ow];
-            }
-          }
-        }
+    for (std::size_t i = 0; i < table.size(); ++i)
+      if (table[i] >= 0)
+        dx[table[i]] += dcol[i];
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

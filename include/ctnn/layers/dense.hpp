@@ -17,7 +17,8 @@ namespace ctnn {
 
 /// Fully connected layer.  in: shape<N> -> out: shape<Out>; params: N*Out + Out (N*Out with
 /// no_bias).  Weights are row-major [Out][N], then the bias.
-template <std::size_t Out, class... Opts> struct dense : layer_defaults {
+template <std::size_t Out, class... Opts>
+struct dense : layer_defaults {
   static constexpr std::size_t out_features = Out;
   static constexpr bool has_bias = !detail::has_flag_v<no_bias, Opts...>;
 
@@ -30,7 +31,8 @@ template <std::size_t Out, class... Opts> struct dense : layer_defaults {
       std::conditional_t<!(std::is_same_v<Opts, no_bias> && ...), unknown_option_among<Opts...>,
                          std::conditional_t<rank_v<In> != 1, expects_flat_input_add_flatten, ok>>;
 
-  template <class In> using output_shape_t = shape<Out>;
+  template <class In>
+  using output_shape_t = shape<Out>;
   template <class In>
   static constexpr std::size_t param_count_v = size_v<In>* Out + (has_bias ? Out : 0);
   template <class In>
@@ -38,14 +40,16 @@ template <std::size_t Out, class... Opts> struct dense : layer_defaults {
   template <class In>
   static constexpr std::size_t backward_flops_v = 4 * size_v<In>* Out + (has_bias ? Out : 0);
 
-  template <class In, class T, class Init> static void initialize(T* params, T*, Init& init) {
+  template <class In, class T, class Init>
+  static void initialize(T* params, T*, Init& init) {
     constexpr std::size_t n = size_v<In>;
     init.weights(params, n * Out, n, Out);
     if constexpr (has_bias)
       init.constant(params + n * Out, Out, T{0});
   }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
     const T* w = io.params;
     for (std::size_t b = 0; b < io.n; ++b) {
@@ -60,7 +64,8 @@ template <std::size_t Out, class... Opts> struct dense : layer_defaults {
     }
   }
 
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
     const T* w = io.params;
     T* dw = io.grads;
@@ -82,4 +87,4 @@ template <std::size_t Out, class... Opts> struct dense : layer_defaults {
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

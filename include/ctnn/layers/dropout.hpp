@@ -15,25 +15,32 @@
 namespace ctnn {
 
 /// dropout<Percent> needs Percent < 100: dropping everything leaves nothing to learn from.
-template <std::size_t Percent> struct drop_percent_must_be_below_100 {};
+template <std::size_t Percent>
+struct drop_percent_must_be_below_100 {};
 
 /// Inverted dropout: in phase::train each element is zeroed with probability Percent/100 and
 /// the rest are scaled by 1 / (1 - Percent/100); in phase::eval it is the identity.  The mask
 /// is a hash of (run_context seed, step, sample, element), so backward recomputes it and
 /// it does not depend on how samples are split between threads.
 /// in: S -> out: S; params: 0.
-template <std::size_t Percent> struct dropout : layer_defaults {
+template <std::size_t Percent>
+struct dropout : layer_defaults {
   static std::string name() { return "dropout<" + std::to_string(Percent) + "%>"; }
   template <class In>
   using check_t = std::conditional_t<(Percent < 100), ok, drop_percent_must_be_below_100<Percent>>;
-  template <class In> using output_shape_t = In;
-  template <class In> static constexpr std::size_t flops_v = size_v<In>;
-  template <class In> static constexpr std::size_t backward_flops_v = size_v<In>;
+  template <class In>
+  using output_shape_t = In;
+  template <class In>
+  static constexpr std::size_t flops_v = size_v<In>;
+  template <class In>
+  static constexpr std::size_t backward_flops_v = size_v<In>;
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     apply<In>(io.x, io.y, io.n, io.ctx);
   }
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     if (io.dx != nullptr)
       apply<In>(io.dy, io.dx, io.n, io.ctx);
   }
@@ -57,4 +64,4 @@ private:
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

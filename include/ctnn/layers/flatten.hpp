@@ -13,7 +13,8 @@ namespace ctnn {
 /// passes are identity's copies).  in: shape<D...> -> out: shape<D1 * D2 * ...>; params: 0.
 struct flatten : identity {
   static std::string name() { return "flatten"; }
-  template <class In> using output_shape_t = shape<size_v<In>>;
+  template <class In>
+  using output_shape_t = shape<size_v<In>>;
 };
 
-} // namespace ctnn
+}  // namespace ctnn

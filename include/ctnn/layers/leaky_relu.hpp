@@ -17,13 +17,16 @@ struct leaky_relu : detail::elementwise<leaky_relu<Num, Den>> {
   static std::string name() {
     return "leaky_relu<" + std::to_string(Num) + "/" + std::to_string(Den) + ">";
   }
-  template <class T> static constexpr T negative_slope = static_cast<T>(Num) / static_cast<T>(Den);
-  template <class T> static constexpr T value(T x) noexcept {
+  template <class T>
+  static constexpr T negative_slope = static_cast<T>(Num) / static_cast<T>(Den);
+  template <class T>
+  static constexpr T value(T x) noexcept {
     return x > T{0} ? x : negative_slope<T> * x;
   }
-  template <class T> static constexpr T slope(T x, T) noexcept {
+  template <class T>
+  static constexpr T slope(T x, T) noexcept {
     return x > T{0} ? T{1} : negative_slope<T>;
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

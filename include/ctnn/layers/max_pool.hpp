@@ -14,11 +14,13 @@ namespace ctnn {
 /// Max pooling over Window x Window, option stride<S> (default Window), no padding.
 /// in: shape<C, H, W> -> out: shape<C, (H - Window) / S + 1, (W - Window) / S + 1>; params: 0.
 /// The gradient goes to the first maximum of each window (row-major), as in PyTorch.
-template <std::size_t Window, class... Opts> struct max_pool : detail::pool_rule<Window, Opts...> {
+template <std::size_t Window, class... Opts>
+struct max_pool : detail::pool_rule<Window, Opts...> {
   using rule = detail::pool_rule<Window, Opts...>;
   static std::string name() { return rule::name_with("max_pool"); }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     for (std::size_t b = 0; b < io.n; ++b) {
       const T* x = io.x + b * size_v<In>;
@@ -35,7 +37,8 @@ template <std::size_t Window, class... Opts> struct max_pool : detail::pool_rule
 
   // The winner is found again by comparing the input with the stored output, so no index
   // map is kept between the passes.
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     if (io.dx == nullptr)
       return;
@@ -59,4 +62,4 @@ template <std::size_t Window, class... Opts> struct max_pool : detail::pool_rule
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

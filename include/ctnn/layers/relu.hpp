@@ -12,8 +12,14 @@ namespace ctnn {
 struct relu : detail::elementwise<relu> {
   static constexpr std::size_t flops_per_element = 1;
   static std::string name() { return "relu"; }
-  template <class T> static constexpr T value(T x) noexcept { return x > T{0} ? x : T{0}; }
-  template <class T> static constexpr T slope(T x, T) noexcept { return x > T{0} ? T{1} : T{0}; }
+  template <class T>
+  static constexpr T value(T x) noexcept {
+    return x > T{0} ? x : T{0};
+  }
+  template <class T>
+  static constexpr T slope(T x, T) noexcept {
+    return x > T{0} ? T{1} : T{0};
+  }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -16,24 +16,38 @@
 namespace ctnn {
 
 /// Layers run one after another inside a residual block.
-template <class... Layers> struct sequence {};
+template <class... Layers>
+struct sequence {};
 
 /// The branch's output shape differs from the skip path's, so they cannot be added; give
 /// the skip path a projection (e.g. a dense or conv2d of the branch's output size).
-template <class BranchOutput, class SkipOutput> struct branch_and_skip_shapes_differ {};
-template <class S> struct branch_output {};
-template <class S> struct skip_output {};
+template <class BranchOutput, class SkipOutput>
+struct branch_and_skip_shapes_differ {};
+template <class S>
+struct branch_output {};
+template <class S>
+struct skip_output {};
 /// A layer inside the branch (or skip path) rejects its input; the inner layer_error's index
 /// counts from the start of that path.
-template <class LayerError> struct in_branch {};
-template <class LayerError> struct in_skip {};
+template <class LayerError>
+struct in_branch {};
+template <class LayerError>
+struct in_skip {};
 
 namespace detail {
-template <class X> struct as_sequence { using type = sequence<X>; };
-template <class... L> struct as_sequence<sequence<L...>> { using type = sequence<L...>; };
+template <class X>
+struct as_sequence {
+  using type = sequence<X>;
+};
+template <class... L>
+struct as_sequence<sequence<L...>> {
+  using type = sequence<L...>;
+};
 
-template <class Seq, class In> struct path;
-template <class... L, class In> struct path<sequence<L...>, In> {
+template <class Seq, class In>
+struct path;
+template <class... L, class In>
+struct path<sequence<L...>, In> {
   using walk = infer_t<In, L...>;
   using chain_type = chain<In, L...>;
   static std::string name() {
@@ -43,7 +57,8 @@ template <class... L, class In> struct path<sequence<L...>, In> {
   }
 };
 
-template <class Branch, class Skip, class In> consteval auto residual_reason() {
+template <class Branch, class Skip, class In>
+consteval auto residual_reason() {
   using b = typename Branch::walk;
   using s = typename Skip::walk;
   if constexpr (!std::is_same_v<typename b::error, ok>)
@@ -59,18 +74,23 @@ template <class Branch, class Skip, class In> consteval auto residual_reason() {
       return ok{};
   }
 }
-} // namespace detail
+}  // namespace detail
 
 /// y = branch(x) + skip(x).  Branch and Skip are each a layer or a ctnn::sequence<...>;
 /// Skip defaults to identity, and a projection (e.g. dense<66, no_bias>) makes the shapes
 /// meet.  in: S -> out: the branch's output shape, which must equal the skip's;
 /// params: the branch's then the skip's.
-template <class Branch, class Skip = identity> struct residual : layer_defaults {
+template <class Branch, class Skip = identity>
+struct residual : layer_defaults {
 private:
-  template <class In> using branch = detail::path<typename detail::as_sequence<Branch>::type, In>;
-  template <class In> using skip = detail::path<typename detail::as_sequence<Skip>::type, In>;
-  template <class In> using branch_chain = typename branch<In>::chain_type;
-  template <class In> using skip_chain = typename skip<In>::chain_type;
+  template <class In>
+  using branch = detail::path<typename detail::as_sequence<Branch>::type, In>;
+  template <class In>
+  using skip = detail::path<typename detail::as_sequence<Skip>::type, In>;
+  template <class In>
+  using branch_chain = typename branch<In>::chain_type;
+  template <class In>
+  using skip_chain = typename skip<In>::chain_type;
 
 public:
   static std::string name() {
@@ -79,8 +99,10 @@ public:
     return "residual<" + b::name() + " | skip: " + s::name() + ">";
   }
 
-  template <class In> using check_t = decltype(detail::residual_reason<branch<In>, skip<In>, In>());
-  template <class In> using output_shape_t = typename branch_chain<In>::output_shape;
+  template <class In>
+  using check_t = decltype(detail::residual_reason<branch<In>, skip<In>, In>());
+  template <class In>
+  using output_shape_t = typename branch_chain<In>::output_shape;
   template <class In>
   static constexpr std::size_t param_count_v =
       branch_chain<In>::param_count + skip_chain<In>::param_count;
@@ -95,18 +117,21 @@ public:
       branch_chain<In>::backward_flops + skip_chain<In>::backward_flops + size_v<In>;
 
   // [branch region][skip region][the skip path's input delta, capacity x size_v<In>]
-  template <class In> static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
     return branch_chain<In>::scratch_count(capacity) + skip_chain<In>::scratch_count(capacity) +
            capacity * size_v<In>;
   }
 
-  template <class In, class T, class Init> static void initialize(T* params, T* state, Init& init) {
+  template <class In, class T, class Init>
+  static void initialize(T* params, T* state, Init& init) {
     branch_chain<In>::initialize(params, state, init);
     skip_chain<In>::initialize(params + branch_chain<In>::param_count,
                                state + branch_chain<In>::state_count, init);
   }
 
-  template <class In, class T> static void forward(forward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void forward(forward_io<T> const& io) noexcept {
     using b = branch_chain<In>;
     using s = skip_chain<In>;
     const T* yb = b::forward(io.params, io.state, io.scratch, io.capacity, io.x, io.n, io.ctx);
@@ -118,7 +143,8 @@ public:
       io.y[i] = yb[i] + ys[i];
   }
 
-  template <class In, class T> static void backward(backward_io<T> const& io) noexcept {
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
     using b = branch_chain<In>;
     using s = skip_chain<In>;
     T* skip_region = io.scratch + b::scratch_count(io.capacity);
@@ -136,4 +162,4 @@ public:
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -13,8 +13,14 @@ namespace ctnn {
 struct tanh : detail::elementwise<tanh> {
   static constexpr std::size_t flops_per_element = 4;
   static std::string name() { return "tanh"; }
-  template <class T> static T value(T x) noexcept { return std::tanh(x); }
-  template <class T> static constexpr T slope(T, T y) noexcept { return T{1} - y * y; }
+  template <class T>
+  static T value(T x) noexcept {
+    return std::tanh(x);
+  }
+  template <class T>
+  static constexpr T slope(T, T y) noexcept {
+    return T{1} - y * y;
+  }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -22,4 +22,4 @@ struct mse {
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

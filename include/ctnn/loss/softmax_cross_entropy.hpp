@@ -9,9 +9,10 @@
 namespace ctnn {
 
 /// What a loss reports for a batch.
-template <class T> struct loss_result {
-  T loss_sum{};            // summed over the samples (divide by n for the mean)
-  std::size_t correct = 0; // samples whose largest output is the label
+template <class T>
+struct loss_result {
+  T loss_sum{};             // summed over the samples (divide by n for the mean)
+  std::size_t correct = 0;  // samples whose largest output is the label
 };
 
 /// Cross-entropy of softmax(logits) against integer labels, computed from log-sum-exp with
@@ -49,4 +50,4 @@ struct softmax_cross_entropy {
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

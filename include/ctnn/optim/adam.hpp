@@ -13,18 +13,19 @@ namespace ctnn {
 /// Settings of adam; the defaults are PyTorch's.
 struct adam_options {
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
-  double weight_decay = 0; // L2 added to the gradient (torch.optim.Adam) ...
-  bool decoupled = false;  // ... or applied to the weights directly (AdamW)
+  double weight_decay = 0;  // L2 added to the gradient (torch.optim.Adam) ...
+  bool decoupled = false;   // ... or applied to the weights directly (AdamW)
 };
 
 /// Adam over a flat block of N parameters, as torch.optim.Adam:
 ///   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
 ///   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-template <std::size_t N, class T = float> struct adam {
+template <std::size_t N, class T = float>
+struct adam {
   static constexpr std::size_t parameter_count = N;
   adam_options options;
   std::size_t t = 0;
-  std::array<T, 2 * N> moments{}; // first moments, then second moments
+  std::array<T, 2 * N> moments{};  // first moments, then second moments
 
   explicit adam(adam_options o = {}) : options(o) {}
 
@@ -61,4 +62,4 @@ template <std::size_t N, class T = float> struct adam {
   void set_steps(std::size_t s) noexcept { t = s; }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

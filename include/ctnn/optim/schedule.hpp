@@ -24,8 +24,8 @@ struct schedule {
   enum class kind { constant, step, exponential, cosine, accuracy };
   kind type = kind::constant;
   double every = 1, gamma = 0.5, total = 1, floor = 0;
-  std::vector<std::pair<double, double>> thresholds; // (accuracy, factor), for kind::accuracy
-  double accuracy_factor = 1;                        // product of the thresholds reached
+  std::vector<std::pair<double, double>> thresholds;  // (accuracy, factor), for kind::accuracy
+  double accuracy_factor = 1;                         // product of the thresholds reached
 
   double rate(double base, double epoch) const {
     switch (type) {
@@ -52,7 +52,7 @@ struct schedule {
     for (auto& [at, factor] : thresholds)
       if (factor != 1 && accuracy >= at) {
         accuracy_factor *= factor;
-        factor = 1; // spent
+        factor = 1;  // spent
       }
   }
 
@@ -129,4 +129,4 @@ struct schedule {
   }
 };
 
-} // namespace ctnn
+}  // namespace ctnn

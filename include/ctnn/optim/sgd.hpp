@@ -11,14 +11,15 @@ namespace ctnn {
 
 /// Settings of sgd; the defaults are plain SGD.
 struct sgd_options {
-  double momentum = 0;     // 0 = no velocity
-  bool nesterov = false;   // look-ahead momentum (needs momentum > 0)
-  double weight_decay = 0; // L2 penalty: adds weight_decay * p to the gradient
+  double momentum = 0;      // 0 = no velocity
+  bool nesterov = false;    // look-ahead momentum (needs momentum > 0)
+  double weight_decay = 0;  // L2 penalty: adds weight_decay * p to the gradient
 };
 
 /// SGD over a flat block of N parameters, as PyTorch's torch.optim.SGD (dampening 0):
 ///   g = grad + wd p;  v = mu v + g;  p -= lr (nesterov ? g + mu v : v)   (v = g if mu = 0)
-template <std::size_t N, class T = float> struct sgd {
+template <std::size_t N, class T = float>
+struct sgd {
   static constexpr std::size_t parameter_count = N;
   sgd_options options;
   std::array<T, N> velocity{};
@@ -46,4 +47,4 @@ template <std::size_t N, class T = float> struct sgd {
   void set_steps(std::size_t) noexcept {}
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -39,7 +39,8 @@ public:
   explicit initializer(init_scheme scheme = init_scheme::he_normal, std::uint64_t seed = 1)
       : scheme_(scheme), rng_(seed) {}
 
-  template <class T> void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t fan_out) {
+  template <class T>
+  void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t fan_out) {
     const double in = static_cast<double>(fan_in), both = static_cast<double>(fan_in + fan_out);
     for (std::size_t i = 0; i < n; ++i) {
       double v = 0;
@@ -61,15 +62,16 @@ public:
     }
   }
 
-  template <class T> void constant(T* p, std::size_t n, T value) {
+  template <class T>
+  void constant(T* p, std::size_t n, T value) {
     for (std::size_t i = 0; i < n; ++i)
       p[i] = value;
   }
 
 private:
-  double uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; } // [0, 1)
+  double uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }  // [0, 1)
   double normal() {
-    const double u1 = 1 - uniform(); // (0, 1]
+    const double u1 = 1 - uniform();  // (0, 1]
     const double u2 = uniform();
     return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
   }
@@ -78,4 +80,4 @@ private:
   splitmix64 rng_;
 };
 
-} // namespace ctnn
+}  // namespace ctnn

@@ -33,15 +33,15 @@ struct training_error : std::runtime_error {
 struct evaluation {
   double loss = 0, accuracy = 0;
   std::size_t classes = 0, samples = 0;
-  std::vector<std::size_t> confusion; // [true class][predicted class]
+  std::vector<std::size_t> confusion;  // [true class][predicted class]
 };
 
 /// Where training is: what a checkpoint stores so that --resume continues from there.
 struct training_position {
-  std::size_t epoch = 0;    // epochs completed
-  std::size_t step = 0;     // optimizer steps taken in all
-  double train_seconds = 0; // training wall time so far (evaluation excluded)
-  double best_accuracy = 0; // best test accuracy seen
+  std::size_t epoch = 0;     // epochs completed
+  std::size_t step = 0;      // optimizer steps taken in all
+  double train_seconds = 0;  // training wall time so far (evaluation excluded)
+  double best_accuracy = 0;  // best test accuracy seen
 };
 
 /// One optimizer step, for curves.
@@ -57,16 +57,16 @@ struct eval_record {
 
 /// How to train.
 struct train_options {
-  std::size_t epochs = 1;  // at most this many epochs in all
-  std::size_t batch = 128; // samples per optimizer step
+  std::size_t epochs = 1;   // at most this many epochs in all
+  std::size_t batch = 128;  // samples per optimizer step
   double learning_rate = 1e-2;
   ctnn::schedule schedule{};
-  std::uint64_t seed = 1;     // shuffling and dropout
-  double target_accuracy = 0; // stop once the test accuracy reaches it (0: never)
-  std::size_t eval_every = 0; // steps between test evaluations (0: once per epoch)
-  std::size_t max_steps = 0;  // stop after this many steps in all (0: no limit)
-  bool quiet = false;         // no progress bar
-  std::function<void(training_position const&)> on_epoch_end{}; // e.g. save a checkpoint
+  std::uint64_t seed = 1;      // shuffling and dropout
+  double target_accuracy = 0;  // stop once the test accuracy reaches it (0: never)
+  std::size_t eval_every = 0;  // steps between test evaluations (0: once per epoch)
+  std::size_t max_steps = 0;   // stop after this many steps in all (0: no limit)
+  bool quiet = false;          // no progress bar
+  std::function<void(training_position const&)> on_epoch_end{};  // e.g. save a checkpoint
 };
 
 /// What a training run did.
@@ -74,8 +74,8 @@ struct training_report {
   std::vector<step_record> steps;
   std::vector<eval_record> evaluations;
   training_position position;
-  std::size_t images = 0;   // images trained on in this run
-  double train_seconds = 0; // training wall time of this run, evaluation excluded
+  std::size_t images = 0;    // images trained on in this run
+  double train_seconds = 0;  // training wall time of this run, evaluation excluded
   bool target_reached = false;
   double images_per_second() const { return train_seconds > 0 ? images / train_seconds : 0; }
 };
@@ -85,7 +85,8 @@ struct training_report {
 /// own workspace (up to Shard samples at a time: batch_norm uses the statistics of those
 /// samples) and its own gradient buffer; the buffers are then added in thread order, so a
 /// seed and a thread count give bit-identical weights run after run.
-template <class Net, std::size_t Shard = 128, class T = float> class trainer {
+template <class Net, std::size_t Shard = 128, class T = float>
+class trainer {
 public:
   using model_type = model<Net, T>;
   static constexpr std::size_t in_size = size_v<typename Net::input_shape>;
@@ -126,7 +127,8 @@ public:
     ctnn::schedule sched = o.schedule;
     if (start.best_accuracy > 0)
       sched.observe_accuracy(start.best_accuracy);
-    const std::size_t steps_per_epoch = train.size() / o.batch; // the last partial batch is dropped
+    const std::size_t steps_per_epoch =
+        train.size() / o.batch;  // the last partial batch is dropped
     progress_bar bar(o.quiet);
     auto grads = std::make_unique<gradients<Net, T>>();
     using clock = std::chrono::steady_clock;
@@ -136,7 +138,7 @@ public:
       const auto order = shuffled_indices(train.size(), o.seed * 1'000'003 + epoch);
       double epoch_loss = 0, epoch_correct = 0;
       std::size_t epoch_images = 0;
-      const std::size_t first = rep.position.step - epoch * steps_per_epoch; // resumed mid-epoch
+      const std::size_t first = rep.position.step - epoch * steps_per_epoch;  // resumed mid-epoch
       for (std::size_t s = std::min(first, steps_per_epoch); s < steps_per_epoch; ++s) {
         if (o.max_steps != 0 && rep.position.step >= o.max_steps)
           break;
@@ -317,7 +319,7 @@ private:
 
   void evaluate_range(model_type const& m, dataset const& d, std::size_t t) {
     lane& l = lanes_[t];
-    *l.state = m.state; // eval reads the running statistics only
+    *l.state = m.state;  // eval reads the running statistics only
     l.loss = 0;
     l.correct = 0;
     std::fill(l.confusion.begin(), l.confusion.end(), 0);
@@ -355,4 +357,4 @@ private:
   std::vector<lane> lanes_;
 };
 
-} // namespace ctnn
+}  // namespace ctnn

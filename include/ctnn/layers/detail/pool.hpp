@@ -16,7 +16,8 @@ namespace ctnn::detail {
 
 /// A Window x Window pooling over each channel, moving by stride<S> (default: Window), no
 /// padding.  in: shape<C, H, W> -> out: shape<C, (H - Window) / S + 1, (W - Window) / S + 1>.
-template <std::size_t Window, class... Opts> struct pool_rule : layer_defaults {
+template <std::size_t Window, class... Opts>
+struct pool_rule : layer_defaults {
   static constexpr std::size_t window_size = Window;
   static constexpr std::size_t stride_v = option_value<stride, Window, Opts...>();
 
@@ -27,7 +28,8 @@ template <std::size_t Window, class... Opts> struct pool_rule : layer_defaults {
     return s + ">";
   }
 
-  template <class In> using geometry = window_geometry<In, Window, stride_v, 0>;
+  template <class In>
+  using geometry = window_geometry<In, Window, stride_v, 0>;
 
   template <class In>
   using check_t =
@@ -42,7 +44,8 @@ template <std::size_t Window, class... Opts> struct pool_rule : layer_defaults {
 
   /// Calls f(out_index, in_offsets...) for every output element of one sample, where the
   /// input offsets of its window are visited through visit(window_base, f2).
-  template <class In, class F> static void for_each_window(F&& f) noexcept {
+  template <class In, class F>
+  static void for_each_window(F&& f) noexcept {
     using g = geometry<In>;
     for (std::size_t c = 0; c < g::channels; ++c)
       for (std::size_t oh = 0; oh < g::out_height; ++oh)
@@ -52,9 +55,10 @@ template <std::size_t Window, class... Opts> struct pool_rule : layer_defaults {
   }
 
   /// Offset of element (kh, kw) of a window from its first element.
-  template <class In> static constexpr std::size_t at(std::size_t kh, std::size_t kw) noexcept {
+  template <class In>
+  static constexpr std::size_t at(std::size_t kh, std::size_t kw) noexcept {
     return kh * geometry<In>::width + kw;
   }
 };
 
-} // namespace ctnn::detail
+}  // namespace ctnn::detail

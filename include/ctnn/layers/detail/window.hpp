@@ -10,17 +10,21 @@
 namespace ctnn {
 
 /// Size of a convolution kernel or pooling window, as printed in diagnostics.
-template <std::size_t K> struct window {};
+template <std::size_t K>
+struct window {};
 /// Height and width a window slides over, padding included.
-template <std::size_t H, std::size_t W> struct height_width {};
+template <std::size_t H, std::size_t W>
+struct height_width {};
 
 /// The window does not fit in its (padded) input, so there is no output position.
-template <class Window, class Input> struct window_exceeds_input {};
+template <class Window, class Input>
+struct window_exceeds_input {};
 
 namespace detail {
 
 /// A K x K window moving by S over a [C, H, W] input padded by P on each side.
-template <class In, std::size_t K, std::size_t S, std::size_t P> struct window_geometry {
+template <class In, std::size_t K, std::size_t S, std::size_t P>
+struct window_geometry {
   static constexpr std::size_t channels = dim_v<In, 0>;
   static constexpr std::size_t height = dim_v<In, 1>;
   static constexpr std::size_t width = dim_v<In, 2>;
@@ -30,7 +34,8 @@ template <class In, std::size_t K, std::size_t S, std::size_t P> struct window_g
   static constexpr std::size_t in_plane = height * width;
 };
 
-template <class In, std::size_t K, std::size_t S, std::size_t P> consteval auto window_reason() {
+template <class In, std::size_t K, std::size_t S, std::size_t P>
+consteval auto window_reason() {
   if constexpr (rank_v<In> != 3)
     return expects_channels_height_width_input{};
   else if constexpr (S == 0)
@@ -44,5 +49,5 @@ template <class In, std::size_t K, std::size_t S, std::size_t P> consteval auto 
     return ok{};
 }
 
-} // namespace detail
-} // namespace ctnn
+}  // namespace detail
+}  // namespace ctnn

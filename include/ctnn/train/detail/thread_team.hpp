@@ -24,7 +24,7 @@ public:
   thread_team(thread_team const&) = delete;
   thread_team& operator=(thread_team const&) = delete;
   ~thread_team() {
-    job_ = nullptr; // tells the workers to leave
+    job_ = nullptr;  // tells the workers to leave
     start_.arrive_and_wait();
     for (auto& w : workers_)
       w.join();
@@ -59,4 +59,4 @@ private:
   std::vector<std::thread> workers_;
 };
 
-} // namespace ctnn::detail
+}  // namespace ctnn::detail
