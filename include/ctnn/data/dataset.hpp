@@ -70,8 +70,8 @@ enum class split { train, test };
 /// Loads the train or test half of an MNIST-style folder (train-images-idx3-ubyte[.gz], ...).
 inline dataset load_mnist(std::filesystem::path const& dir, split which) {
   const std::string prefix = which == split::train ? "train" : "t10k";
-  return load_idx(find_idx_file(dir, prefix + "-images-idx3-ubyte"),
-                  find_idx_file(dir, prefix + "-labels-idx1-ubyte"));
+  const auto images = find_idx_file(dir, prefix + "-images-idx3-ubyte");
+  return load_idx(images, find_idx_file(dir, prefix + "-labels-idx1-ubyte"));
 }
 
 /// Where the data lives: the explicit value (e.g. --data), else $CTNN_DATA, else fallback.

@@ -72,14 +72,13 @@ inline void expect_length(std::string const& name, std::size_t have, std::size_t
 
 inline void expect_magic(std::string const& name, std::vector<std::uint8_t> const& b,
                          std::uint32_t magic, std::size_t header, char const* kind) {
+  if (b.size() >= 4 && big_endian_u32(b, 0) != magic)
+    throw data_error(name + ": wrong magic number " + std::to_string(big_endian_u32(b, 0)) +
+                     ", expected " + std::to_string(magic) + " (IDX " + kind + ")");
   if (b.size() < header)
     throw data_error(name + ": truncated: " + std::to_string(b.size()) +
-                     " bytes, shorter than the " + std::to_string(header) + "-byte IDX header of " +
-                     kind);
-  const std::uint32_t got = big_endian_u32(b, 0);
-  if (got != magic)
-    throw data_error(name + ": wrong magic number " + std::to_string(got) + ", expected " +
-                     std::to_string(magic) + " (IDX " + kind + ")");
+                     " bytes, shorter than the " + std::to_string(header) +
+                     "-byte IDX header of " + kind);
 }
 
 }  // namespace detail

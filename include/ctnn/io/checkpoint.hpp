@@ -137,8 +137,12 @@ inline std::vector<std::uint8_t> read_file(std::filesystem::path const& path) {
 inline void write_atomically(std::filesystem::path const& path,
                              std::vector<std::uint8_t> const& data) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  const std::filesystem::path tmp =
-      dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  // Built with += : GCC 12 warns falsely (-Wrestrict) about "." + std::string&&.
+  std::string tmp_name = ".";
+  tmp_name += path.filename().string();
+  tmp_name += ".tmp.";
+  tmp_name += std::to_string(::getpid());
+  const std::filesystem::path tmp = dir / tmp_name;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     throw checkpoint_error(path.string() + ": cannot create " + tmp.string() + ": " +

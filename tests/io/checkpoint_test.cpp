@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/io/checkpoint.hpp>
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/train/init.hpp>
+
+#include "support/idx_files.hpp"
+#include "support/synthetic.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <memory>
+
+using namespace ctnn;
+using Catch::Matchers::Contains;
+
+namespace {
+using net_a = network<input<1, 8, 8>, conv2d<4, 3>, batch_norm, relu, flatten, dense<4>>;
+using net_b = network<input<1, 8, 8>, conv2d<5, 3>, batch_norm, relu, flatten, dense<4>>;
+constexpr std::size_t P = net_a::parameter_count;
+
+template <class Net>
+std::unique_ptr<model<Net>> random_model(std::uint64_t seed) {
+  auto m = std::make_unique<model<Net>>();
+  initializer init(init_scheme::he_normal, seed);
+  m->initialize(init);
+  for (std::size_t i = 0; i < Net::state_count; ++i)
+    m->state[i] = 0.25f * static_cast<float>(i);
+  return m;
+}
+
+void flip_byte(std::filesystem::path const& p, std::size_t at) {
+  std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(at));
+  char c;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(at));
+  f.write(&c, 1);
+}
+}  // namespace
+
+TEST_CASE("a checkpoint round trip is bit-exact", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt");
+  auto m = random_model<net_a>(1);
+  adam<P> opt;
+  std::array<float, P> g{};
+  g.fill(0.01f);
+  opt.step(m->parameters, g, 0.1f);
+  const training_position pos{2, 77, 1.5, 0.93};
+  save_checkpoint(dir / "a.ckpt", *m, opt, pos);
+
+  auto loaded = std::make_unique<model<net_a>>();
+  adam<P> opt2;
+  training_position pos2;
+  load_checkpoint(dir / "a.ckpt", *loaded, opt2, pos2);
+  CHECK(loaded->parameters == m->parameters);
+  CHECK(loaded->state == m->state);
+  CHECK(opt2.moments == opt.moments);
+  CHECK(opt2.steps() == 1);
+  CHECK(pos2.epoch == 2);
+  CHECK(pos2.step == 77);
+  CHECK(pos2.train_seconds == 1.5);
+  CHECK(pos2.best_accuracy == 0.93);
+  // the write went through a temporary file that is gone now
+  std::size_t files = 0;
+  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir.path))
+    ++files;
+  CHECK(files == 1);
+}
+
+TEST_CASE("a checkpoint of another network is rejected, naming both", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-other");
+  auto b = random_model<net_b>(1);
+  sgd<net_b::parameter_count> ob;
+  save_checkpoint(dir / "b.ckpt", *b, ob, {});
+  auto a = random_model<net_a>(2);
+  const auto before = a->parameters;
+  sgd<P> oa;
+  training_position pos;
+  CHECK_THROWS_WITH(load_checkpoint(dir / "b.ckpt", *a, oa, pos),
+                    Contains("checkpoint of another network") && Contains("conv2d<5,3> 5x6x6") &&
+                        Contains("conv2d<4,3> 4x6x6"));
+  CHECK(a->parameters == before);
+}
+
+TEST_CASE("damaged checkpoints are rejected and leave the model alone", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-bad");
+  auto m = random_model<net_a>(1);
+  sgd<P> opt({.momentum = 0.9});
+  save_checkpoint(dir / "good.ckpt", *m, opt, {});
+  const auto size = std::filesystem::file_size(dir / "good.ckpt");
+
+  auto target = random_model<net_a>(9);
+  const auto before = target->parameters;
+  training_position pos;
+
+  std::filesystem::copy_file(dir / "good.ckpt", dir / "flipped.ckpt");
+  flip_byte(dir / "flipped.ckpt", size / 2);
+  CHECK_THROWS_WITH(load_checkpoint(dir / "flipped.ckpt", *target, opt, pos),
+                    Contains("flipped.ckpt: corrupt or truncated checkpoint (checksum mismatch)"));
+
+  std::filesystem::copy_file(dir / "good.ckpt", dir / "short.ckpt");
+  std::filesystem::resize_file(dir / "short.ckpt", size - 100);
+  CHECK_THROWS_WITH(load_checkpoint(dir / "short.ckpt", *target, opt, pos),
+                    Contains("short.ckpt: corrupt or truncated"));
+
+  test::write_raw(dir / "other.bin", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  CHECK_THROWS_WITH(load_checkpoint(dir / "other.bin", *target, opt, pos),
+                    Contains("other.bin: not a ctnn checkpoint"));
+  CHECK_THROWS_WITH(load_checkpoint(dir / "missing.ckpt", *target, opt, pos),
+                    Contains("missing.ckpt: no such checkpoint file"));
+
+  adam<P> wrong_optimizer;
+  CHECK_THROWS_WITH(load_checkpoint(dir / "good.ckpt", *target, wrong_optimizer, pos),
+                    Contains("trained with optimizer 'sgd', this run uses 'adam'"));
+  CHECK(target->parameters == before);
+}
+
+TEST_CASE("saving replaces an older checkpoint", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-replace");
+  auto m1 = random_model<net_a>(1), m2 = random_model<net_a>(2);
+  sgd<P> opt;
+  save_checkpoint(dir / "c.ckpt", *m1, opt, {});
+  save_checkpoint(dir / "c.ckpt", *m2, opt, {});
+  auto loaded = std::make_unique<model<net_a>>();
+  training_position pos;
+  load_checkpoint(dir / "c.ckpt", *loaded, opt, pos);
+  CHECK(loaded->parameters == m2->parameters);
+  CHECK_THROWS_WITH(save_checkpoint(dir / "no-such-dir" / "c.ckpt", *m1, opt, {}),
+                    Contains("cannot create"));
+}
+
+TEST_CASE("training resumed from a checkpoint matches training straight through",
+          "[io][checkpoint][train]") {
+  test::temp_dir dir("ckpt-resume");
+  const auto train_set = test::quadrant_images(512, 1), test_set = test::quadrant_images(128, 2);
+  train_options o;
+  o.batch = 32;
+  o.quiet = true;
+  trainer<net_a, 32> tr(2);
+
+  auto straight = random_model<net_a>(5);
+  adam<P> opt_straight;
+  o.epochs = 2;
+  tr.fit(*straight, opt_straight, train_set, test_set, o);
+
+  auto first = random_model<net_a>(5);
+  adam<P> opt_first;
+  o.epochs = 1;
+  auto rep = tr.fit(*first, opt_first, train_set, test_set, o);
+  save_checkpoint(dir / "r.ckpt", *first, opt_first, rep.position);
+
+  auto resumed = std::make_unique<model<net_a>>();
+  adam<P> opt_resumed;
+  training_position pos;
+  load_checkpoint(dir / "r.ckpt", *resumed, opt_resumed, pos);
+  o.epochs = 2;
+  tr.fit(*resumed, opt_resumed, train_set, test_set, o, pos);
+  CHECK(resumed->parameters == straight->parameters);
+  CHECK(resumed->state == straight->state);
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/train/trainer.hpp>
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/train/init.hpp>
+
+#include "support/synthetic.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+using namespace ctnn;
+using Catch::Matchers::Contains;
+
+namespace {
+using small_net = network<input<1, 8, 8>, conv2d<4, 3>, batch_norm, relu, max_pool<2>, flatten,
+                          dense<16>, dropout<10>, relu, dense<4>>;
+
+struct run_result {
+  std::unique_ptr<model<small_net>> m;
+  training_report report;
+};
+
+run_result train(std::size_t threads, std::size_t epochs, double lr = 0.01,
+                 std::uint64_t seed = 3) {
+  const auto train_set = test::quadrant_images(1024, 1), test_set = test::quadrant_images(256, 2);
+  run_result r{std::make_unique<model<small_net>>(), {}};
+  initializer init(init_scheme::he_normal, seed);
+  r.m->initialize(init);
+  adam<small_net::parameter_count> opt;
+  train_options o;
+  o.epochs = epochs;
+  o.batch = 32;
+  o.learning_rate = lr;
+  o.seed = seed;
+  o.quiet = true;
+  trainer<small_net, 32> tr(threads);
+  r.report = tr.fit(*r.m, opt, train_set, test_set, o);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a small network learns the synthetic task", "[train][trainer]") {
+  auto r = train(2, 3);
+  REQUIRE(!r.report.evaluations.empty());
+  CHECK(r.report.evaluations.back().accuracy > 0.95);
+  CHECK(r.report.position.epoch == 3);
+  CHECK(r.report.position.step == 3 * (1024 / 32));
+  CHECK(r.report.steps.size() == 96);
+  CHECK(r.report.images == 96 * 32);
+  CHECK(r.report.train_seconds > 0);
+}
+
+TEST_CASE("the same seed and thread count give bit-identical weights", "[train][trainer]") {
+  for (std::size_t threads : {1, 2}) {
+    auto a = train(threads, 1), b = train(threads, 1);
+    CHECK(a.m->parameters == b.m->parameters);
+    CHECK(a.m->state == b.m->state);
+  }
+  auto c = train(1, 1, 0.01, 4);
+  CHECK(c.m->parameters != train(1, 1).m->parameters);
+}
+
+TEST_CASE("a NaN loss stops training with a clear message", "[train][trainer]") {
+  CHECK_THROWS_WITH(train(1, 1, 1e30),
+                    Contains("the loss became") && Contains("lower the learning rate"));
+}
+
+TEST_CASE("the trainer rejects data that does not fit", "[train][trainer]") {
+  model<small_net> m;
+  adam<small_net::parameter_count> opt;
+  trainer<small_net, 32> tr(1);
+  auto good = test::quadrant_images(64, 1);
+  auto wrong = good;
+  wrong.rows = 4;
+  wrong.cols = 16;
+  train_options o;
+  o.quiet = true;
+  CHECK_THROWS_WITH(tr.fit(m, opt, wrong, good, o), Contains("training set: images are 4x16"));
+  o.batch = 1000;
+  CHECK_THROWS_WITH(tr.fit(m, opt, good, good, o),
+                    Contains("batch size 1000 is larger than the 64"));
+  CHECK_THROWS_AS(trainer<small_net>(0), training_error);
+}
+
+TEST_CASE("evaluation fills the confusion matrix", "[train][trainer]") {
+  auto r = train(1, 2);
+  trainer<small_net, 32> tr(2);
+  auto e = tr.evaluate(*r.m, test::quadrant_images(256, 2));
+  std::size_t total = 0, diagonal = 0;
+  for (std::size_t t = 0; t < 4; ++t)
+    for (std::size_t p = 0; p < 4; ++p) {
+      total += e.confusion[t * 4 + p];
+      if (t == p)
+        diagonal += e.confusion[t * 4 + p];
+    }
+  CHECK(total == 256);
+  CHECK(static_cast<double>(diagonal) / 256 == Approx(e.accuracy));
+}
