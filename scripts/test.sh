@@ -5,5 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The example tests train on MNIST: CTNN_DATA, the shared data beside the checkout, or a copy
+# fetched into data/mnist.
+if [[ -z ${CTNN_DATA:-} && ! -d ../shared/data/mnist ]]; then
+  scripts/fetch-mnist.sh data/mnist
+fi
 cmake --workflow --preset release
 cmake --workflow --preset asan

@@ -35,7 +35,16 @@ struct example_config {
   std::string schedule = "constant";
   std::vector<std::size_t> classes{};  // empty: every class of the data
   bool normalise = false;
+  bool all_classes_flag = false;  // accept --all-classes (the caller dispatches on it)
 };
+
+/// Whether the command line holds a flag, for examples whose network type depends on one.
+inline bool has_flag(int argc, char** argv, std::string const& flag) {
+  for (int i = 1; i < argc; ++i)
+    if (flag == argv[i])
+      return true;
+  return false;
+}
 
 /// The options every example takes.
 struct options {
@@ -170,17 +179,13 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
 /// Parses the command line, loads the data, trains Net and prints the JSON line; returns the
 /// exit code (non-zero with a message on stderr for bad options, data or checkpoints).
 template <class Net>
-int run_example(int argc, char** argv, example_config c,
-                std::function<void(CLI::App&, example_config&)> extra = {}) {
+int run_example(int argc, char** argv, example_config const& c) {
   CLI::App app{c.description, c.name};
   options o;
   add_options(app, o, c);
-  bool all_classes = false;
-  if (!c.classes.empty())
-    app.add_flag("--all-classes", all_classes,
-                 "train on every class instead of the default subset");
-  if (extra)
-    extra(app, c);
+  bool all_classes = false;  // read by the caller before choosing the network type
+  if (c.all_classes_flag)
+    app.add_flag("--all-classes", all_classes, "train on all ten classes instead of digits 0-2");
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {
@@ -192,7 +197,7 @@ int run_example(int argc, char** argv, example_config c,
     const auto dir = resolve_data_dir(o.data, c.default_data);
     dataset train_set = load_mnist(dir, split::train);
     dataset test_set = load_mnist(dir, split::test);
-    if (!c.classes.empty() && !all_classes) {
+    if (!c.classes.empty()) {
       train_set = select_classes(train_set, c.classes);
       test_set = select_classes(test_set, c.classes);
     }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: installs dependencies, fetches MNIST into data/mnist (unless $CTNN_DATA
+# points at it), builds the examples in Release and trains the CNN N1.  Arguments go to
+# mnist_cnn (e.g. --epochs 3 --threads 2 --save n1.ckpt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+if [[ -z ${CTNN_DATA:-} ]]; then
+  scripts/fetch-mnist.sh data/mnist
+  export CTNN_DATA=$PWD/data/mnist
+fi
+cmake --preset release -DCTNN_BUILD_TESTS=OFF > /dev/null
+cmake --build --preset release --target mnist_cnn
+exec build/release/examples/mnist_cnn "$@"
