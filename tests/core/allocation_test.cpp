@@ -15,6 +15,12 @@ namespace {
 std::atomic<std::size_t> allocations{0};
 }
 
+// GCC pairs its built-in operator new with our free and warns; the replacements below are a
+// consistent malloc/free pair.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t n) {
   ++allocations;
   if (void* p = std::malloc(n == 0 ? 1 : n))

@@ -77,8 +77,8 @@ inline void expect_magic(std::string const& name, std::vector<std::uint8_t> cons
                      ", expected " + std::to_string(magic) + " (IDX " + kind + ")");
   if (b.size() < header)
     throw data_error(name + ": truncated: " + std::to_string(b.size()) +
-                     " bytes, shorter than the " + std::to_string(header) +
-                     "-byte IDX header of " + kind);
+                     " bytes, shorter than the " + std::to_string(header) + "-byte IDX header of " +
+                     kind);
 }
 
 }  // namespace detail

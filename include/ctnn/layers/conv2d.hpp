@@ -6,6 +6,7 @@
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/options.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/gemm.hpp>
 #include <ctnn/layers/detail/kernels.hpp>
 #include <ctnn/layers/detail/window.hpp>
 
@@ -106,18 +107,14 @@ public:
     for (std::size_t b = 0; b < io.n; ++b) {
       im2col<In>(io.x + b * size_v<In>, col);
       T* y = io.y + b * Out * cols;
-      if constexpr (position_major<In>) {
+      if constexpr (position_major<In>)
+        detail::gemm_nt<false>(Out, cols, rows, w, col, y, cols);
+      else
+        detail::gemm_nn<false>(Out, cols, rows, w, rows, 1, col, y);
+      if constexpr (has_bias)
         for (std::size_t o = 0; o < Out; ++o)
           for (std::size_t p = 0; p < cols; ++p)
-            y[o * cols + p] =
-                detail::dot<rows>(w + o * rows, col + p * rows) + bias<In>(io.params, o);
-      } else {
-        for (std::size_t o = 0; o < Out; ++o)
-          std::fill_n(y + o * cols, cols, bias<In>(io.params, o));
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t o = 0; o < Out; ++o)
-            detail::axpy<cols>(w[o * rows + r], col + r * cols, y + o * cols);
-      }
+            y[o * cols + p] += bias<In>(io.params, o);
     }
   }
 
@@ -134,28 +131,18 @@ public:
       if constexpr (has_bias)
         for (std::size_t o = 0; o < Out; ++o)
           io.grads[Out * rows + o] += detail::sum<cols>(dy + o * cols);
+      // dW += dY col^T and dcol = W^T dY, in whichever layout the matrix has.
       if constexpr (position_major<In>) {
-        for (std::size_t o = 0; o < Out; ++o)
-          for (std::size_t p = 0; p < cols; ++p)
-            detail::axpy<rows>(dy[o * cols + p], col + p * rows, dw + o * rows);
+        detail::gemm_nn<true>(Out, rows, cols, dy, cols, 1, col, dw);
+        if (io.dx != nullptr)
+          detail::gemm_nn<false>(cols, rows, Out, dy, 1, cols, w, dcol);
       } else {
-        for (std::size_t o = 0; o < Out; ++o)
-          for (std::size_t r = 0; r < rows; ++r)
-            dw[o * rows + r] += detail::dot<cols>(dy + o * cols, col + r * cols);
+        detail::gemm_nt<true>(Out, rows, cols, dy, col, dw, rows);
+        if (io.dx != nullptr)
+          detail::gemm_nn<false>(rows, cols, Out, w, 1, rows, dy, dcol);
       }
-      if (io.dx == nullptr)
-        continue;
-      std::fill_n(dcol, rows * cols, T{0});
-      if constexpr (position_major<In>) {
-        for (std::size_t p = 0; p < cols; ++p)
-          for (std::size_t o = 0; o < Out; ++o)
-            detail::axpy<rows>(dy[o * cols + p], w + o * rows, dcol + p * rows);
-      } else {
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t o = 0; o < Out; ++o)
-            detail::axpy<cols>(w[o * rows + r], dy + o * cols, dcol + r * cols);
-      }
-      col2im<In>(dcol, io.dx + b * size_v<In>);
+      if (io.dx != nullptr)
+        col2im<In>(dcol, io.dx + b * size_v<In>);
     }
   }
 

@@ -6,7 +6,7 @@
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/options.hpp>
 #include <ctnn/core/shape.hpp>
-#include <ctnn/layers/detail/kernels.hpp>
+#include <ctnn/layers/detail/gemm.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -48,42 +48,27 @@ struct dense : layer_defaults {
       init.constant(params + n * Out, Out, T{0});
   }
 
+  // The batch is a matrix X [n][N]: Y = X W^T, dW += dY^T X, dX = dY W.
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
-    const T* w = io.params;
-    for (std::size_t b = 0; b < io.n; ++b) {
-      const T* x = io.x + b * n;
-      T* y = io.y + b * Out;
-      for (std::size_t o = 0; o < Out; ++o) {
-        T acc = detail::dot<n>(w + o * n, x);
-        if constexpr (has_bias)
-          acc += io.params[n * Out + o];
-        y[o] = acc;
-      }
-    }
+    detail::gemm_nt<false>(io.n, Out, n, io.x, io.params, io.y, Out);
+    if constexpr (has_bias)
+      for (std::size_t b = 0; b < io.n; ++b)
+        for (std::size_t o = 0; o < Out; ++o)
+          io.y[b * Out + o] += io.params[n * Out + o];
   }
 
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
-    const T* w = io.params;
-    T* dw = io.grads;
-    for (std::size_t b = 0; b < io.n; ++b) {
-      const T* x = io.x + b * n;
-      const T* dy = io.dy + b * Out;
-      for (std::size_t o = 0; o < Out; ++o)
-        detail::axpy<n>(dy[o], x, dw + o * n);
-      if constexpr (has_bias)
+    detail::gemm_nn<true>(Out, n, io.n, io.dy, 1, Out, io.x, io.grads);
+    if constexpr (has_bias)
+      for (std::size_t b = 0; b < io.n; ++b)
         for (std::size_t o = 0; o < Out; ++o)
-          io.grads[n * Out + o] += dy[o];
-      if (io.dx != nullptr) {
-        T* dx = io.dx + b * n;
-        std::fill_n(dx, n, T{0});
-        for (std::size_t o = 0; o < Out; ++o)
-          detail::axpy<n>(dy[o], w + o * n, dx);
-      }
-    }
+          io.grads[n * Out + o] += io.dy[b * Out + o];
+    if (io.dx != nullptr)
+      detail::gemm_nn<false>(io.n, n, Out, io.dy, Out, 1, io.params, io.dx);
   }
 };
 
