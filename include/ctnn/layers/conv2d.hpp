@@ -85,11 +85,11 @@ public:
   static constexpr std::size_t
       backward_flops_v = (4 * patch<In> + (has_bias ? 1 : 0)) * Out* geometry<In>::positions;
 
-  // One sample's im2col matrix and its delta, rebuilt per sample: the batch never needs
-  // them all at once, and rebuilding is cheaper than keeping capacity copies in cache.
+  // Every sample's im2col matrix, built by forward and reused by backward (rebuilding it
+  // cost more than keeping it), then one sample's matrix delta.
   template <class In>
-  static constexpr std::size_t scratch_count(std::size_t) noexcept {
-    return 2 * patch<In> * geometry<In>::positions;
+  static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
+    return (capacity + 1) * patch<In> * geometry<In>::positions;
   }
 
   template <class In, class T, class Init>
@@ -102,9 +102,9 @@ public:
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
-    T* col = io.scratch;
     const T* w = io.params;
     for (std::size_t b = 0; b < io.n; ++b) {
+      T* col = io.scratch + b * rows * cols;
       im2col<In>(io.x + b * size_v<In>, col);
       T* y = io.y + b * Out * cols;
       if constexpr (position_major<In>)
@@ -121,13 +121,12 @@ public:
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
-    T* col = io.scratch;
-    T* dcol = io.scratch + rows * cols;
+    T* dcol = io.scratch + io.capacity * rows * cols;
     const T* w = io.params;
     T* dw = io.grads;
     for (std::size_t b = 0; b < io.n; ++b) {
       const T* dy = io.dy + b * Out * cols;
-      im2col<In>(io.x + b * size_v<In>, col);
+      const T* col = io.scratch + b * rows * cols;  // built by forward
       if constexpr (has_bias)
         for (std::size_t o = 0; o < Out; ++o)
           io.grads[Out * rows + o] += detail::sum<cols>(dy + o * cols);
