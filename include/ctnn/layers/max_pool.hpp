@@ -13,11 +13,18 @@ namespace ctnn {
 
 /// Max pooling over Window x Window, option stride<S> (default Window), no padding.
 /// in: shape<C, H, W> -> out: shape<C, (H - Window) / S + 1, (W - Window) / S + 1>; params: 0.
-/// The gradient goes to the first maximum of each window (row-major), as in PyTorch.
+/// The gradient goes to the first maximum of each window (row-major), as in PyTorch; the
+/// layer keeps the position of each maximum between the passes.
 template <std::size_t Window, class... Opts>
 struct max_pool : detail::pool_rule<Window, Opts...> {
   using rule = detail::pool_rule<Window, Opts...>;
   static std::string name() { return rule::name_with("max_pool"); }
+
+  // The input offset of each output's maximum, kept from forward for backward (stored as T).
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
+    return capacity * size_v<typename rule::template output_shape_t<In>>;
+  }
 
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
@@ -25,39 +32,36 @@ struct max_pool : detail::pool_rule<Window, Opts...> {
     for (std::size_t b = 0; b < io.n; ++b) {
       const T* x = io.x + b * size_v<In>;
       T* y = io.y + b * size_v<out>;
+      T* arg = io.scratch + b * size_v<out>;
       rule::template for_each_window<In>([&](std::size_t o, std::size_t base) {
+        // Selects, not branches: which element wins does not predict on real data.
         T m = x[base];
+        std::size_t best = base;
         for (std::size_t kh = 0; kh < Window; ++kh)
-          for (std::size_t kw = 0; kw < Window; ++kw)
-            m = std::max(m, x[base + rule::template at<In>(kh, kw)]);
+          for (std::size_t kw = 0; kw < Window; ++kw) {
+            const std::size_t i = base + rule::template at<In>(kh, kw);
+            const bool larger = x[i] > m;  // strictly: the first maximum wins ties
+            m = larger ? x[i] : m;
+            best = larger ? i : best;
+          }
         y[o] = m;
+        arg[o] = static_cast<T>(best);
       });
     }
   }
 
-  // The winner is found again by comparing the input with the stored output, so no index
-  // map is kept between the passes.
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     if (io.dx == nullptr)
       return;
     for (std::size_t b = 0; b < io.n; ++b) {
-      const T* x = io.x + b * size_v<In>;
-      const T* y = io.y + b * size_v<out>;
       const T* dy = io.dy + b * size_v<out>;
+      const T* arg = io.scratch + b * size_v<out>;
       T* dx = io.dx + b * size_v<In>;
       std::fill_n(dx, size_v<In>, T{0});
-      rule::template for_each_window<In>([&](std::size_t o, std::size_t base) {
-        for (std::size_t kh = 0; kh < Window; ++kh)
-          for (std::size_t kw = 0; kw < Window; ++kw) {
-            std::size_t i = base + rule::template at<In>(kh, kw);
-            if (x[i] == y[o]) {
-              dx[i] += dy[o];
-              return;
-            }
-          }
-      });
+      for (std::size_t o = 0; o < size_v<out>; ++o)
+        dx[static_cast<std::size_t>(arg[o])] += dy[o];
     }
   }
 };
