@@ -34,15 +34,15 @@ struct max_pool : detail::pool_rule<Window, Opts...> {
       T* y = io.y + b * size_v<out>;
       T* arg = io.scratch + b * size_v<out>;
       rule::template for_each_window<In>([&](std::size_t o, std::size_t base) {
-        // Selects, not branches: which element wins does not predict on real data.
+        // Arithmetic, not branches: which element wins does not predict on real data.
         T m = x[base];
         std::size_t best = base;
         for (std::size_t kh = 0; kh < Window; ++kh)
           for (std::size_t kw = 0; kw < Window; ++kw) {
             const std::size_t i = base + rule::template at<In>(kh, kw);
-            const bool larger = x[i] > m;  // strictly: the first maximum wins ties
-            m = larger ? x[i] : m;
-            best = larger ? i : best;
+            const auto larger = static_cast<std::size_t>(x[i] > m);  // first maximum wins ties
+            best += larger * (i - best);
+            m = std::max(m, x[i]);
           }
         y[o] = m;
         arg[o] = static_cast<T>(best);
