@@ -16,13 +16,15 @@ namespace ctnn {
 /// state.  In phase::train, batch_norm uses this batch's statistics and updates the running
 /// ones in `state`, and dropout drops.  Returns the output, [n][output size], valid until the
 /// next pass in ws.  Threads that share parameters give each its own state and workspace.
+/// x may be ws.input() itself, filled by the caller; then nothing is copied.
 template <class Net, class T, std::size_t Capacity>
 std::span<const T> forward(std::span<const T, Net::parameter_count> params,
                            std::span<T, Net::state_count> state, workspace<Net, T, Capacity>& ws,
                            const T* x, std::size_t n, const run_context& ctx = {}) noexcept {
   assert(n <= Capacity);
   constexpr std::size_t in = size_v<typename Net::input_shape>;
-  std::copy_n(x, n * in, ws.input());
+  if (x != ws.input())
+    std::copy_n(x, n * in, ws.input());
   const T* y = Net::chain_type::forward(params.data(), state.data(), ws.region(), Capacity,
                                         static_cast<const T*>(ws.input()), n, ctx);
   return {y, n * size_v<typename Net::output_shape>};

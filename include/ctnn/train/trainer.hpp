@@ -100,7 +100,6 @@ public:
       l.ws = std::make_unique<workspace<Net, T, Shard>>();
       l.grads = std::make_unique<gradients<Net, T>>();
       l.state = std::make_unique<std::array<T, Net::state_count>>();
-      l.x.resize(Shard * in_size);
       l.dlogits.resize(Shard * classes);
       l.labels.resize(Shard);
       l.confusion.resize(classes * classes);
@@ -231,7 +230,7 @@ private:
     std::unique_ptr<workspace<Net, T, Shard>> ws;
     std::unique_ptr<gradients<Net, T>> grads;
     std::unique_ptr<std::array<T, Net::state_count>> state;
-    std::vector<T> x, dlogits;
+    std::vector<T> dlogits;
     std::vector<std::uint8_t> labels;
     std::vector<std::size_t> confusion;
     double loss = 0;
@@ -303,11 +302,11 @@ private:
       for (std::size_t b = 0; b < n; ++b) {
         const std::size_t i = j.batch[at + b];
         auto img = j.d->image(i);
-        std::copy(img.begin(), img.end(), l.x.begin() + static_cast<std::ptrdiff_t>(b * in_size));
+        std::copy(img.begin(), img.end(), l.ws->input() + b * in_size);  // gathered in place
         l.labels[b] = j.d->labels[i];
       }
       const run_context ctx{phase::train, j.seed, j.step, at};
-      auto y = forward<Net, T, Shard>(j.m->parameters, *l.state, *l.ws, l.x.data(), n, ctx);
+      auto y = forward<Net, T, Shard>(j.m->parameters, *l.state, *l.ws, l.ws->input(), n, ctx);
       auto r = softmax_cross_entropy::forward_backward<classes>(y.data(), l.labels.data(), n,
                                                                 l.dlogits.data(), scale);
       backward<Net, T, Shard>(j.m->parameters, *l.state, *l.grads, *l.ws, l.dlogits.data(),
