@@ -27,6 +27,7 @@ measure() {  # name, label, args...: prints medians of train_seconds and test_ac
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-measure mnist_cnn "N1 one epoch, 2 threads" --threads 2 --epochs 1
-measure mnist_cnn "N1 to 97 %, 2 threads" --threads 2 --epochs 3 --target-accuracy 0.97 --eval-every 25
+measure mnist_cnn "N1 one epoch, 2 threads" --threads 2 --epochs 1 --schedule constant
+measure mnist_cnn "N1 to 97 %, 2 threads" --threads 2 --epochs 3 --schedule constant \
+  --target-accuracy 0.97 --eval-every 25
 measure mnist_budget_cnn "budget CNN default run, 2 threads" --threads 2

@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
       {.name = "mnist_cnn",
        .description = "Train the 20,994-parameter CNN N1 on MNIST",
        .default_data = "data/mnist",
-       .epochs = 1,
+       .epochs = 2,
        .batch = 128,
        .learning_rate = 1e-2,
-       .optimizer = "adam"});
+       .optimizer = "adam",
+       .schedule = "cosine"});
 }
