@@ -2,6 +2,7 @@
 // ctnn::model and ctnn::workspace: the fixed-size memory a network runs on.
 #pragma once
 
+#include <ctnn/core/layer.hpp>
 #include <ctnn/core/network.hpp>
 
 #include <array>
@@ -21,7 +22,7 @@ struct model {
   std::array<T, Net::state_count> state{};
 
   /// Fills parameters and state through an initializer (see ctnn/core/layer.hpp).
-  template <class Init>
+  template <initializer_for<T> Init>
   void initialize(Init& init) {
     Net::chain_type::initialize(parameters.data(), state.data(), init);
   }

@@ -36,34 +36,6 @@ inline T reduce_add(vec64<T> v) noexcept {
   return s;
 }
 
-/// sum_i a[i] * b[i] over N elements.  Long dots keep four independent vector accumulators so
-/// that consecutive fused multiply-adds do not wait for each other.
-template <std::size_t N, class T>
-inline T dot(const T* __restrict a, const T* __restrict b) noexcept {
-  constexpr std::size_t w = sizeof(vec64<T>) / sizeof(T);
-  if constexpr (N < w) {
-    T s{};
-    for (std::size_t i = 0; i < N; ++i)
-      s += a[i] * b[i];
-    return s;
-  } else {
-    vec64<T> acc0{}, acc1{}, acc2{}, acc3{};
-    std::size_t i = 0;
-    for (; i + 4 * w <= N; i += 4 * w) {
-      acc0 += load64(a + i) * load64(b + i);
-      acc1 += load64(a + i + w) * load64(b + i + w);
-      acc2 += load64(a + i + 2 * w) * load64(b + i + 2 * w);
-      acc3 += load64(a + i + 3 * w) * load64(b + i + 3 * w);
-    }
-    for (; i + w <= N; i += w)
-      acc0 += load64(a + i) * load64(b + i);
-    T s = reduce_add<T>((acc0 + acc1) + (acc2 + acc3));
-    for (; i < N; ++i)
-      s += a[i] * b[i];
-    return s;
-  }
-}
-
 /// sum_i a[i] over N elements.
 template <std::size_t N, class T>
 inline T sum(const T* __restrict a) noexcept {
@@ -85,13 +57,6 @@ inline T sum(const T* __restrict a) noexcept {
       s += acc[l];
     return s;
   }
-}
-
-/// y[i] += a * x[i] over N elements.
-template <std::size_t N, class T>
-inline void axpy(T a, const T* __restrict x, T* __restrict y) noexcept {
-  for (std::size_t i = 0; i < N; ++i)
-    y[i] += a * x[i];
 }
 
 }  // namespace ctnn::detail
