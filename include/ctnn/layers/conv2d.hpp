@@ -61,6 +61,10 @@ private:
     else
       return r * geometry<In>::positions + p;
   }
+  template <class In, class IO>
+  static auto padded_scratch(IO const& io) noexcept {
+    return io.scratch + (io.capacity + 1) * patch<In> * geometry<In>::positions;
+  }
   template <class In, class T>
   static T bias(const T* params, std::size_t o) noexcept {
     if constexpr (has_bias)
@@ -86,10 +90,10 @@ public:
       backward_flops_v = (4 * patch<In> + (has_bias ? 1 : 0)) * Out* geometry<In>::positions;
 
   // Every sample's im2col matrix, built by forward and reused by backward (rebuilding it
-  // cost more than keeping it), then one sample's matrix delta.
+  // cost more than keeping it), then one sample's matrix delta, then one zero-padded input.
   template <class In>
   static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
-    return (capacity + 1) * patch<In> * geometry<In>::positions;
+    return (capacity + 1) * patch<In> * geometry<In>::positions + padded_size<In>;
   }
 
   template <class In, class T, class Init>
@@ -105,7 +109,7 @@ public:
     const T* w = io.params;
     for (std::size_t b = 0; b < io.n; ++b) {
       T* col = io.scratch + b * rows * cols;
-      im2col<In>(io.x + b * size_v<In>, col);
+      im2col<In>(io.x + b * size_v<In>, col, padded_scratch<In>(io));
       T* y = io.y + b * Out * cols;
       if constexpr (position_major<In>)
         detail::gemm_nt<false>(Out, cols, rows, w, col, y, cols);
@@ -141,13 +145,23 @@ public:
           detail::gemm_nn<false>(rows, cols, Out, w, 1, rows, dy, dcol);
       }
       if (io.dx != nullptr)
-        col2im<In>(dcol, io.dx + b * size_v<In>);
+        col2im<In>(dcol, io.dx + b * size_v<In>, padded_scratch<In>(io));
     }
   }
 
 private:
-  // For every entry of the im2col matrix, the input element it copies, or -1 in the padding.
-  // A compile-time table: building the matrix becomes one branch-free gather.
+  // The input with its zero padding written out: [C][H + 2P][W + 2P].
+  template <class In>
+  static constexpr std::size_t padded_width = dim_v<In, 2> + 2 * pad_v;
+  template <class In>
+  static constexpr std::size_t padded_plane = (dim_v<In, 1> + 2 * pad_v) * padded_width<In>;
+  template <class In>
+  static constexpr std::size_t padded_size = dim_v<In, 0>* padded_plane<In>;
+
+  // For every entry of the im2col matrix, the element of the padded input it copies.  A
+  // compile-time table: building the matrix becomes one gather without a branch, and its
+  // adjoint one scatter whose padding entries land in the border (distinct addresses, so the
+  // additions do not wait on one another).
   template <class In>
   static constexpr auto gather_table = [] {
     using g = geometry<In>;
@@ -157,34 +171,52 @@ private:
         for (std::size_t kw = 0; kw < K; ++kw)
           for (std::size_t oh = 0; oh < g::out_height; ++oh)
             for (std::size_t ow = 0; ow < g::out_width; ++ow) {
-              const std::size_t ih = oh * stride_v + kh, iw = ow * stride_v + kw;  // + pad_v
-              const bool inside =
-                  ih >= pad_v && ih - pad_v < g::height && iw >= pad_v && iw - pad_v < g::width;
+              const std::size_t ih = oh * stride_v + kh, iw = ow * stride_v + kw;  // padded
               table[col_index<In>((c * K + kh) * K + kw, oh * g::out_width + ow)] =
-                  inside ? static_cast<std::int32_t>(c * g::in_plane + (ih - pad_v) * g::width +
-                                                     (iw - pad_v))
-                         : -1;
+                  static_cast<std::int32_t>(c * padded_plane<In> + ih * padded_width<In> + iw);
             }
     return table;
   }();
 
-  // col[r][p] = x at the input position that kernel tap r sees from output position p, or 0
-  // in the padding.
-  template <class In, class T>
-  static void im2col(const T* __restrict x, T* __restrict col) noexcept {
-    constexpr auto const& table = gather_table<In>;
-    for (std::size_t i = 0; i < table.size(); ++i)
-      col[i] = table[i] < 0 ? T{0} : x[table[i]];
+  // Visits the rows of the padded image that hold input: f(input row, padded row).
+  template <class In, class F>
+  static void for_each_input_row(F&& f) noexcept {
+    for (std::size_t c = 0; c < dim_v<In, 0>; ++c)
+      for (std::size_t h = 0; h < dim_v<In, 1>; ++h)
+        f((c * dim_v<In, 1> + h) * dim_v<In, 2>,
+          c * padded_plane<In> + (h + pad_v) * padded_width<In> + pad_v);
   }
 
-  // The adjoint of im2col: every matrix entry adds back into the input element it came from.
+  // col[r][p] = x at the input position that kernel tap r sees from output position p, or 0
+  // in the padding; `padded` is padded_size<In> elements of scratch.
   template <class In, class T>
-  static void col2im(const T* __restrict dcol, T* __restrict dx) noexcept {
+  static void im2col(const T* __restrict x, T* __restrict col, T* __restrict padded) noexcept {
     constexpr auto const& table = gather_table<In>;
-    std::fill_n(dx, size_v<In>, T{0});
+    const T* source = x;
+    if constexpr (pad_v != 0) {
+      std::fill_n(padded, padded_size<In>, T{0});
+      for_each_input_row<In>([&](std::size_t from, std::size_t to) {
+        std::copy_n(x + from, dim_v<In, 2>, padded + to);
+      });
+      source = padded;
+    }
     for (std::size_t i = 0; i < table.size(); ++i)
-      if (table[i] >= 0)
-        dx[table[i]] += dcol[i];
+      col[i] = source[table[i]];
+  }
+
+  // The adjoint of im2col: every matrix entry adds back into the element it came from; the
+  // padding's share is dropped with the border.
+  template <class In, class T>
+  static void col2im(const T* __restrict dcol, T* __restrict dx, T* __restrict padded) noexcept {
+    constexpr auto const& table = gather_table<In>;
+    T* target = pad_v != 0 ? padded : dx;
+    std::fill_n(target, padded_size<In>, T{0});
+    for (std::size_t i = 0; i < table.size(); ++i)
+      target[table[i]] += dcol[i];
+    if constexpr (pad_v != 0)
+      for_each_input_row<In>([&](std::size_t to, std::size_t from) {
+        std::copy_n(padded + from, dim_v<In, 2>, dx + to);
+      });
   }
 };
 
