@@ -10,7 +10,7 @@ namespace {
 
 // relu whose backward forgets the slope: right forward, wrong gradient.
 struct wrong_relu : ctnn::detail::elementwise<wrong_relu> {
-  static constexpr std::size_t flops_per_element = 1;
+  [[maybe_unused]] static constexpr std::size_t flops_per_element = 1;
   static std::string name() { return "wrong_relu"; }
   template <class T>
   static constexpr T value(T x) noexcept {

@@ -42,6 +42,14 @@ struct shape_of_input<input<D...>> {
   using type = shape<D...>;
 };
 
+template <std::size_t Bytes, std::size_t Limit>
+struct stack_check {
+  static_assert(Bytes <= Limit, "ctnn::network: per-sample workspace (left, bytes) exceeds "
+                                "CTNN_STACK_LIMIT_BYTES (right); shrink the network or define a "
+                                "larger limit");
+  static constexpr bool value = true;  // the assertion above is the report
+};
+
 // What a network is built on once it is known to be valid; before that, a stand-in with the
 // same members, so that a reported error is not followed by errors about its consequences.
 struct no_chain {
@@ -132,9 +140,9 @@ struct network {
   /// Bytes of workspace per sample in float, checked against CTNN_STACK_LIMIT_BYTES.
   static constexpr std::size_t stack_bytes_per_sample = sizeof(float) * workspace_count(1);
 
-  static_assert(stack_bytes_per_sample <= std::size_t{CTNN_STACK_LIMIT_BYTES},
-                "ctnn::network: per-sample workspace (left, bytes) exceeds CTNN_STACK_LIMIT_BYTES "
-                "(right); shrink the network or define a larger limit");
+  // Checked through a template so that both compilers print the two numbers.
+  static_assert(
+      detail::stack_check<stack_bytes_per_sample, std::size_t{CTNN_STACK_LIMIT_BYTES}>::value);
 };
 
 namespace detail {
