@@ -2,7 +2,9 @@
 # Installs the Debian 12 packages ctnn's build, tests and examples need (skips what is there).
 set -euo pipefail
 packages=(g++ cmake ninja-build libboost-dev catch2 libbenchmark-dev zlib1g-dev libcli11-dev
-          libfmt-dev clang-format)
+          libfmt-dev clang-format time
+          # The PyTorch agreement test and benchmarks/pytorch (Debian's /usr/bin/python3).
+          python3-torch python3-numpy libopenblas0-pthread)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,7 +8,7 @@
 #include <ctnn/io.hpp>
 #include <ctnn/train.hpp>
 
-#include <CLI/CLI.hpp>
+#include "command_line.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -22,79 +22,6 @@
 #include <vector>
 
 namespace ctnn::examples {
-
-/// What differs between the examples: names and defaults.
-struct example_config {
-  std::string name;  // "mnist_cnn": the JSON "network" field
-  std::string description;
-  std::string default_data = "data/mnist";
-  std::size_t epochs = 1;
-  std::size_t batch = 128;
-  double learning_rate = 1e-2;
-  std::string optimizer = "adam";
-  std::string schedule = "constant";
-  std::vector<std::size_t> classes{};  // empty: every class of the data
-  bool normalise = false;
-  bool all_classes_flag = false;  // accept --all-classes (the caller dispatches on it)
-};
-
-/// Whether the command line holds a flag, for examples whose network type depends on one.
-inline bool has_flag(int argc, char** argv, std::string const& flag) {
-  for (int i = 1; i < argc; ++i)
-    if (flag == argv[i])
-      return true;
-  return false;
-}
-
-/// The options every example takes.
-struct options {
-  std::string data, optimizer, schedule, init = "he", save, resume, classes_text;
-  std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
-              test_limit = 0;
-  double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;
-  std::uint64_t seed = 1;
-  bool quiet = false, normalise = false, overwrite = false;
-};
-
-inline void add_options(CLI::App& app, options& o, example_config const& c) {
-  o.data = "";
-  o.optimizer = c.optimizer;
-  o.schedule = c.schedule;
-  o.epochs = c.epochs;
-  o.batch = c.batch;
-  o.learning_rate = c.learning_rate;
-  o.normalise = c.normalise;
-  o.threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
-  app.add_option("--data", o.data,
-                 "folder with the four IDX files (default: $CTNN_DATA, else " + c.default_data +
-                     ")");
-  app.add_option("--epochs", o.epochs, "most epochs to train")->check(CLI::Range(1, 100000));
-  app.add_option("--batch", o.batch, "mini-batch size")->check(CLI::Range(1, 65536));
-  app.add_option("--lr", o.learning_rate, "learning rate")->check(CLI::Range(1e-9, 100.0));
-  app.add_option("--optimizer", o.optimizer, "sgd, momentum, nesterov or adam")
-      ->check(CLI::IsMember({"sgd", "momentum", "nesterov", "adam"}));
-  app.add_option("--momentum", o.momentum, "momentum of momentum/nesterov")
-      ->check(CLI::Range(0.0, 0.999999));
-  app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--schedule", o.schedule,
-                 "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...");
-  app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform");
-  app.add_option("--threads", o.threads, "training threads")->check(CLI::Range(1, 256));
-  app.add_option("--seed", o.seed, "seed of initialisation, shuffling and dropout");
-  app.add_option("--target-accuracy", o.target_accuracy, "stop at this test accuracy (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--eval-every", o.eval_every, "steps between test evaluations (0: each epoch)");
-  app.add_option("--max-steps", o.max_steps, "stop after this many optimizer steps (0: no limit)");
-  app.add_option("--train-limit", o.train_limit, "use only the first N training images (0: all)");
-  app.add_option("--test-limit", o.test_limit, "use only the first N test images (0: all)");
-  app.add_flag("--normalize,!--no-normalize", o.normalise,
-               "normalise pixels by the training set's mean and deviation");
-  app.add_option("--save", o.save, "write a checkpoint here after every epoch and at the end");
-  app.add_option("--resume", o.resume, "continue training from this checkpoint");
-  app.add_flag("--overwrite", o.overwrite,
-               "let --save replace a file that is not this network's checkpoint");
-  app.add_flag("--quiet", o.quiet, "no progress bar");
-}
 
 /// Refuses to let --save replace anything but a checkpoint of this very network.
 template <class Net>
@@ -180,17 +107,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
 /// exit code (non-zero with a message on stderr for bad options, data or checkpoints).
 template <class Net>
 int run_example(int argc, char** argv, example_config const& c) {
-  CLI::App app{c.description, c.name};
   options o;
-  add_options(app, o, c);
-  bool all_classes = false;  // read by the caller before choosing the network type
-  if (c.all_classes_flag)
-    app.add_flag("--all-classes", all_classes, "train on all ten classes instead of digits 0-2");
-  try {
-    app.parse(argc, argv);
-  } catch (CLI::ParseError const& e) {
-    return app.exit(e);
-  }
+  if (const auto exit_code = parse_command_line(argc, argv, c, o))
+    return *exit_code;
   try {
     std::cout << c.name << ": " << Net::parameter_count << " parameters\n"
               << summary<Net>() << std::flush;

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: BSL-1.0
+// The command line shared by the training examples.  Parsing lives in command_line.cpp, compiled
+// once for all examples: CLI11 alone costs more compile time than a network and its trainer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ctnn::examples {
+
+/// What differs between the examples: names and defaults.
+struct example_config {
+  std::string name;  // "mnist_cnn": the JSON "network" field
+  std::string description;
+  std::string default_data = "data/mnist";
+  std::size_t epochs = 1;
+  std::size_t batch = 128;
+  double learning_rate = 1e-2;
+  std::string optimizer = "adam";
+  std::string schedule = "constant";
+  std::vector<std::size_t> classes{};  // empty: every class of the data
+  bool normalise = false;
+  bool all_classes_flag = false;  // accept --all-classes (the caller dispatches on it)
+};
+
+/// Whether the command line holds a flag, for examples whose network type depends on one.
+bool has_flag(int argc, char** argv, std::string const& flag);
+
+/// The options every example takes.
+struct options {
+  std::string data, optimizer, schedule, init = "he", save, resume, classes_text;
+  std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
+              test_limit = 0;
+  double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;
+  std::uint64_t seed = 1;
+  bool quiet = false, normalise = false, overwrite = false, all_classes = false;
+};
+
+/// Parses the command line into o (defaults from c).  Returns nothing to go on, or the exit
+/// code to return at once: 0 after --help, non-zero after a bad option (the reason printed).
+std::optional<int> parse_command_line(int argc, char** argv, example_config const& c, options& o);
+
+}  // namespace ctnn::examples
