@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ctnn's build, tests and examples need (skips what is there).
 set -euo pipefail
-packages=(g++ cmake ninja-build libboost-dev catch2 libbenchmark-dev zlib1g-dev libcli11-dev
+packages=(g++ cmake ninja-build libboost-dev catch2 libbenchmark-dev zlib1g-dev libpng-dev libcli11-dev
           libfmt-dev clang-format time
           # The PyTorch agreement test and benchmarks/pytorch (Debian's /usr/bin/python3).
-          python3-torch python3-numpy libopenblas0-pthread)
+          python3-torch python3-numpy libopenblas0-pthread
+          # Training reports: curves by gnuplot; the browser check renders them in Chromium.
+          gnuplot-nox chromium python3-pil)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

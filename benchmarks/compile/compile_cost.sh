@@ -73,7 +73,7 @@ printf '%-28s %8s %8s %10s\n' "translation unit" "seconds" "peak MB" "binary B"
 cp "$work/command_line.o" "$work/cli.o"
 measure "examples/common/command_line" "$root/examples/common/command_line.cpp" -c
 for ex in "$root"/examples/*/main.cpp; do
-  measure "examples/$(basename "$(dirname "$ex")")" "$ex" "$work/cli.o" -lz -pthread
+  measure "examples/$(basename "$(dirname "$ex")")" "$ex" "$work/cli.o" -lpng -lz -pthread
 done
 declare -a depths=(8 16 32 64) seconds=()
 for d in "${depths[@]}"; do

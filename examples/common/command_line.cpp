@@ -55,6 +55,24 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
   app.add_flag("--overwrite", o.overwrite,
                "let --save replace a file that is not this network's checkpoint");
   app.add_flag("--quiet", o.quiet, "no progress bar");
+  app.add_option("--report", o.report,
+                 "write a training report (index.html, pictures, CSV, JSON) into this folder");
+  app.add_option("--feature-sample", o.feature_sample,
+                 "test image whose feature maps the report shows");
+  auto* aug = "augmentation (applied to each training image, seeded; 0 turns it off)";
+  app.add_option("--shift", o.shift, "augment: largest random shift in pixels")
+      ->check(CLI::Range(0.0, 10.0))
+      ->group(aug);
+  app.add_option("--rotate", o.rotate, "augment: largest random rotation in degrees")
+      ->check(CLI::Range(0.0, 90.0))
+      ->group(aug);
+  app.add_option("--stretch", o.stretch,
+                 "augment: largest relative squeeze/stretch of each axis (0.1 = +-10 %)")
+      ->check(CLI::Range(0.0, 0.5))
+      ->group(aug);
+  app.add_option("--noise", o.noise, "augment: standard deviation of added Gaussian noise")
+      ->check(CLI::Range(0.0, 1.0))
+      ->group(aug);
 }
 
 }  // namespace

@@ -31,10 +31,12 @@ bool has_flag(int argc, char** argv, std::string const& flag);
 
 /// The options every example takes.
 struct options {
-  std::string data, optimizer, schedule, init = "he", save, resume, classes_text;
+  std::string data, optimizer, schedule, init = "he", save, resume, classes_text, report;
   std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
               test_limit = 0;
   double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;
+  double shift = 0, rotate = 0, stretch = 0, noise = 0;  // augmentation (0: off)
+  std::size_t feature_sample = 0;                        // test image of the report's feature maps
   std::uint64_t seed = 1;
   bool quiet = false, normalise = false, overwrite = false, all_classes = false;
 };

@@ -6,6 +6,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data.hpp>
 #include <ctnn/io.hpp>
+#include <ctnn/report.hpp>
 #include <ctnn/train.hpp>
 
 #include "command_line.hpp"
@@ -74,6 +75,10 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   t.eval_every = o.eval_every;
   t.max_steps = o.max_steps;
   t.quiet = o.quiet;
+  t.augment = {o.shift, o.rotate, o.stretch, o.noise};
+  const std::size_t steps_per_epoch = train_set.size() / o.batch;
+  if (!o.report.empty() && t.eval_every == 0)  // curves need test points within an epoch
+    t.eval_every = std::max<std::size_t>(1, steps_per_epoch / 10);
   if (!o.save.empty())
     t.on_epoch_end = [&](training_position const& p) { save_checkpoint(o.save, *m, opt, p); };
 
@@ -87,7 +92,32 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
               << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
   const double accuracy = rep.evaluations.empty() ? tr.evaluate(*m, test_set).accuracy
                                                   : rep.evaluations.back().accuracy;
-  const std::size_t steps_per_epoch = train_set.size() / o.batch;
+  std::string report_json;
+  if (!o.report.empty()) {
+    report::run_description d;
+    d.network = c.name;
+    d.feature_sample = o.feature_sample;
+    d.settings = {{"command", c.name},
+                  {"data", o.data.empty() ? "(default)" : o.data},
+                  {"training images", std::to_string(train_set.size())},
+                  {"test images", std::to_string(test_set.size())},
+                  {"epochs", std::to_string(o.epochs)},
+                  {"batch", std::to_string(o.batch)},
+                  {"optimizer", o.optimizer},
+                  {"learning rate", std::to_string(o.learning_rate)},
+                  {"schedule", o.schedule},
+                  {"weight decay", std::to_string(o.weight_decay)},
+                  {"initialisation", o.init},
+                  {"seed", std::to_string(o.seed)},
+                  {"threads", std::to_string(o.threads)},
+                  {"normalise", o.normalise ? "yes" : "no"},
+                  {"augmentation", t.augment.describe()},
+                  {"resumed from", o.resume.empty() ? "-" : o.resume}};
+    const auto index =
+        report::write_report<Net>(o.report, *m, test_set, rep, tr.evaluate(*m, test_set), d);
+    std::cout << "report: " << index.string() << "\n";
+    report_json = ", \"report\": \"" + json_escape(index.string()) + "\"";
+  }
   std::ostringstream json;
   json.precision(6);
   json << "{\"network\": \"" << json_escape(c.name)
@@ -98,7 +128,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
        << ", \"images_per_second\": " << static_cast<long long>(rep.images_per_second())
        << ", \"batch\": " << o.batch << ", \"optimizer\": \"" << o.optimizer
        << "\", \"learning_rate\": " << o.learning_rate << ", \"seed\": " << o.seed
-       << ", \"target_reached\": " << (rep.target_reached ? "true" : "false") << extra_json << "}";
+       << ", \"target_reached\": " << (rep.target_reached ? "true" : "false")
+       << ", \"augmentation\": \"" << t.augment.describe() << "\"" << extra_json << report_json
+       << "}";
   std::cout << json.str() << std::endl;
   return 0;
 }
@@ -134,6 +166,8 @@ int run_example(int argc, char** argv, example_config const& c) {
     std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
               << test_set.size() << " test images)\n";
     check_save_target<Net>(o);
+    if (!o.report.empty())
+      report::prepare_directory(o.report);  // refuse a bad folder before training, not after
     const std::string extra_json = ", \"classes\": " + std::to_string(train_set.classes);
     constexpr std::size_t P = Net::parameter_count;
     if (o.optimizer == "adam") {

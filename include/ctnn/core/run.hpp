@@ -65,4 +65,15 @@ void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T
   backward<Net, T, Capacity>(m.parameters, m.state, grads, ws, dy, dx, n, ctx);
 }
 
+/// The output of layer I for sample b of the pass last run in ws (a feature map for a
+/// convolution, shape Net::layer_output_t<I>), valid until the next pass.
+template <std::size_t I, class Net, class T, std::size_t Capacity>
+std::span<const T, size_v<typename Net::template layer_output_t<I>>>
+layer_output(workspace<Net, T, Capacity> const& ws, std::size_t b = 0) noexcept {
+  assert(b < Capacity);
+  constexpr std::size_t n = size_v<typename Net::template layer_output_t<I>>;
+  const T* region = ws.buffer.data() + workspace<Net, T, Capacity>::input_count;
+  return std::span<const T, n>(region + Capacity * Net::chain_type::output_offsets[I] + b * n, n);
+}
+
 }  // namespace ctnn

@@ -4,6 +4,7 @@
 
 #include <ctnn/core/model.hpp>
 #include <ctnn/core/run.hpp>
+#include <ctnn/data/augment.hpp>
 #include <ctnn/data/dataset.hpp>
 #include <ctnn/io/progress.hpp>
 #include <ctnn/loss/softmax_cross_entropy.hpp>
@@ -66,6 +67,7 @@ struct train_options {
   std::size_t eval_every = 0;  // steps between test evaluations (0: once per epoch)
   std::size_t max_steps = 0;   // stop after this many steps in all (0: no limit)
   bool quiet = false;          // no progress bar
+  augmentation augment{};      // transforms applied to each training image as it is used
   std::function<void(training_position const&)> on_epoch_end{};  // e.g. save a checkpoint
 };
 
@@ -123,6 +125,7 @@ public:
                            std::to_string(train.size()) + " training images");
     training_report rep;
     rep.position = start;
+    augment_ = o.augment;
     ctnn::schedule sched = o.schedule;
     if (start.best_accuracy > 0)
       sched.observe_accuracy(start.best_accuracy);
@@ -226,6 +229,8 @@ public:
   }
 
 private:
+  augmentation augment_{};
+
   struct lane {
     std::unique_ptr<workspace<Net, T, Shard>> ws;
     std::unique_ptr<gradients<Net, T>> grads;
@@ -255,12 +260,13 @@ private:
     std::span<const std::size_t> batch;
     std::size_t step;
     std::uint64_t seed;
+    augmentation augment;
   };
 
   std::pair<double, std::size_t> train_step(model_type& m, gradients<Net, T>& grads,
                                             dataset const& d, std::span<const std::size_t> batch,
                                             std::size_t step, std::uint64_t seed) {
-    step_job j{this, &m, &d, batch, step, seed};
+    step_job j{this, &m, &d, batch, step, seed, augment_};
     team_.run(
         [](void* c, std::size_t t) {
           static_cast<step_job*>(c)->self->train_shard(*static_cast<step_job*>(c), t);
@@ -302,7 +308,12 @@ private:
       for (std::size_t b = 0; b < n; ++b) {
         const std::size_t i = j.batch[at + b];
         auto img = j.d->image(i);
-        std::copy(img.begin(), img.end(), l.ws->input() + b * in_size);  // gathered in place
+        T* x = l.ws->input() + b * in_size;  // gathered in place
+        if (j.augment.enabled())
+          augment(img.data(), x, in_size / img.size(), j.d->rows, j.d->cols, j.augment, j.seed,
+                  j.step, i);
+        else
+          std::copy(img.begin(), img.end(), x);
         l.labels[b] = j.d->labels[i];
       }
       const run_context ctx{phase::train, j.seed, j.step, at};
