@@ -4,6 +4,8 @@
 
 #include "seed_networks.hpp"
 
+#include <ctnn/data/augment.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -94,4 +96,15 @@ TEST_CASE("a batch-1 workspace fits on the stack", "[core][allocation]") {
   auto y = ctnn::forward(m, ws, x.data(), 1);
   CHECK(allocations.load() == before);
   CHECK(y.size() == 10);
+}
+
+TEST_CASE("augmenting an image allocates nothing", "[core][allocation][augment]") {
+  std::array<float, 784> in{}, out{};
+  in[400] = 1.0f;
+  const ctnn::augmentation a{2, 10, 0.1, 0.05};
+  const std::size_t before = allocations.load();
+  for (std::uint64_t s = 0; s < 16; ++s)
+    ctnn::augment(in.data(), out.data(), 1, 28, 28, a, 1, 0, s);
+  CHECK(allocations.load() == before);
+  CHECK(out != in);
 }

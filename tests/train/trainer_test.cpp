@@ -62,6 +62,33 @@ TEST_CASE("the same seed and thread count give bit-identical weights", "[train][
   CHECK(c.m->parameters != train(1, 1).m->parameters);
 }
 
+TEST_CASE("augmented training is reproducible and differs from plain training",
+          "[train][trainer][augment]") {
+  auto run = [](augmentation a, std::size_t threads) {
+    const auto train_set = test::quadrant_images(512, 1), test_set = test::quadrant_images(128, 2);
+    auto m = std::make_unique<model<small_net>>();
+    initializer init(init_scheme::he_normal, 3);
+    m->initialize(init);
+    adam<small_net::parameter_count> opt;
+    train_options o;
+    o.batch = 32;
+    o.quiet = true;
+    o.augment = a;
+    trainer<small_net, 32> tr(threads);
+    const auto rep = tr.fit(*m, opt, train_set, test_set, o);
+    CHECK(rep.evaluations.back().accuracy > 0.5);  // still learns
+    return m->parameters;
+  };
+  const augmentation a{1, 10, 0.1, 0.05};
+  const auto one = run(a, 1);
+  CHECK(one == run(a, 1));
+  CHECK(one != run(augmentation{}, 1));
+  // The transform of a sample does not depend on which thread draws it.
+  const auto two = run(a, 2), plain_two = run(augmentation{}, 2);
+  CHECK(two == run(a, 2));
+  CHECK(two != plain_two);
+}
+
 TEST_CASE("a NaN loss stops training with a clear message", "[train][trainer]") {
   CHECK_THROWS_WITH(train(1, 1, 1e30),
                     Contains("the loss became") && Contains("lower the learning rate"));

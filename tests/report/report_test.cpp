@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/report/report.hpp>
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/train/init.hpp>
+
+#include "support/synthetic.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+
+using namespace ctnn;
+using Catch::Matchers::Contains;
+
+namespace {
+using net = network<input<1, 8, 8>, conv2d<4, 3>, relu, max_pool<2>, flatten, dense<4>>;
+
+std::string slurp(std::filesystem::path const& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+struct fixture {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("ctnn_report_test_" + std::to_string(::getpid()));
+  dataset train = test::quadrant_images(512, 1), test = test::quadrant_images(128, 2);
+  std::unique_ptr<model<net>> m = std::make_unique<model<net>>();
+  training_report rep;
+  evaluation ev;
+  trainer<net, 32> tr{1};
+  fixture() {
+    std::filesystem::remove_all(dir);
+    initializer init(init_scheme::he_normal, 1);
+    m->initialize(init);
+    adam<net::parameter_count> opt;
+    train_options o;
+    o.batch = 32;
+    o.eval_every = 4;
+    o.quiet = true;
+    rep = tr.fit(*m, opt, train, test, o);
+    ev = tr.evaluate(*m, test);
+  }
+  ~fixture() { std::filesystem::remove_all(dir); }
+};
+}  // namespace
+
+TEST_CASE("a report holds every picture its page shows and the raw numbers", "[report]") {
+  fixture f;
+  report::run_description d{"small", {{"epochs", "1"}}, 3, 10};
+  const auto index = report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d);
+  const std::string html = slurp(index);
+  CHECK_THAT(html, Contains("Confusion matrix"));
+  CHECK_THAT(html, Contains("conv2d&lt;4,3&gt;"));  // the summary, escaped
+  // Every referenced file exists.
+  const std::regex src("src=\"([^\"]+)\"");
+  std::size_t images = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), src); it != std::sregex_iterator();
+       ++it, ++images)
+    CHECK(std::filesystem::exists(f.dir / (*it)[1].str()));
+  // input + 5 layers' maps + filters, at least
+  CHECK(images >= 7);
+  // feature maps: one per layer, and the first convolution's filters 4 tiles of 3x3 zoomed 16x
+  for (int i = 0; i < 5; ++i)
+    CHECK(std::filesystem::exists(f.dir / "images" / ("feature_" + std::to_string(i) + ".png")));
+  const auto filters = report::read_png(f.dir / "images" / "filters.png");
+  CHECK(filters.width == 4 * 3 * 16 + 3 * 2);
+  CHECK(filters.height == 3 * 16);
+  // The numbers: one CSV row per step and per evaluation, the confusion matrix in JSON.
+  const std::string steps = slurp(f.dir / "steps.csv");
+  CHECK(std::count(steps.begin(), steps.end(), '\n') == 1 + static_cast<long>(f.rep.steps.size()));
+  const std::string evals = slurp(f.dir / "evaluations.csv");
+  CHECK(std::count(evals.begin(), evals.end(), '\n') ==
+        1 + static_cast<long>(f.rep.evaluations.size()));
+  const std::string js = slurp(f.dir / "summary.json");
+  std::ostringstream cm;
+  for (std::size_t i = 0; i < f.ev.confusion.size(); ++i)
+    cm << (i ? ", " : "") << f.ev.confusion[i];
+  CHECK_THAT(js, Contains("\"confusion\": [" + cm.str() + "]"));
+  CHECK_THAT(js, Contains("\"epochs\": \"1\""));
+  // The misclassified images shown are at most the limit and match the count in the page.
+  std::size_t misses = 0;
+  for (std::size_t t = 0; t < 4; ++t)
+    for (std::size_t p = 0; p < 4; ++p)
+      misses += t == p ? 0 : f.ev.confusion[t * 4 + p];
+  CHECK_THAT(js, Contains("\"misclassified\": " + std::to_string(misses)));
+  CHECK(std::filesystem::exists(f.dir / "images" / "misclassified_0.png") == (misses > 0));
+  CHECK_FALSE(std::filesystem::exists(f.dir / "images" / "misclassified_10.png"));
+}
+
+TEST_CASE("a report replaces an earlier report but never a folder of other files", "[report]") {
+  fixture f;
+  report::run_description d{"small", {}, 0, 5};
+  report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d);
+  CHECK_NOTHROW(report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d));
+
+  const auto other = f.dir / "other";
+  std::filesystem::create_directories(other);
+  std::ofstream(other / "notes.txt") << "mine";
+  CHECK_THROWS_WITH(report::prepare_directory(other), Contains("other files in it"));
+  CHECK(slurp(other / "notes.txt") == "mine");
+  std::ofstream(f.dir / "file") << "x";
+  CHECK_THROWS_WITH(report::prepare_directory(f.dir / "file"), Contains("not a folder"));
+}
