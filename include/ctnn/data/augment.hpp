@@ -6,6 +6,7 @@
 #include <ctnn/core/random.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,32 @@
 #include <string>
 
 namespace ctnn {
+
+namespace detail {
+/// The standard normal quantile function at 4097 points, (k + 0.5) / 4097 shifted so the
+/// ends are the 1/8194 quantiles: q[k] = Phi^-1((k + 0.5) / 4097).  Built once (Newton's
+/// method on std::erfc), then read-only, so threads may share it.
+inline std::array<float, 4097> const& normal_quantiles() {
+  static const std::array<float, 4097> table = [] {
+    std::array<float, 4097> t{};
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      const double p = (static_cast<double>(k) + 0.5) / 4097.0;
+      double z = 0;
+      for (int it = 0; it < 60; ++it) {  // Newton on Phi(z) - p
+        const double phi = 0.5 * std::erfc(-z / std::numbers::sqrt2);
+        const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi);
+        const double step = (phi - p) / pdf;
+        z -= std::clamp(step, -1.0, 1.0);
+        if (std::abs(step) < 1e-12)
+          break;
+      }
+      t[k] = static_cast<float>(z);
+    }
+    return t;
+  }();
+  return table;
+}
+}  // namespace detail
 
 /// Which transforms to apply and how strongly; a zero turns a transform off.
 struct augmentation {
@@ -71,31 +98,48 @@ void augment(const T* in, T* out, std::size_t channels, std::size_t rows, std::s
                    ? background
                    : src[static_cast<std::size_t>(y) * cols + static_cast<std::size_t>(x)];
       };
+      // The inverse map is affine: step along a row by (ax, ay), from row start (bx, by).
+      const double ax = cs / sx, ay = -sn / sy;
       for (std::size_t y = 0; y < rows; ++y) {
+        const double qy = static_cast<double>(y) - cy - ty, qx0 = -cx - tx;
+        const double bx = (cs * qx0 + sn * qy) / sx + cx, by = (-sn * qx0 + cs * qy) / sy + cy;
         for (std::size_t x = 0; x < cols; ++x) {
-          const double qx = static_cast<double>(x) - cx - tx, qy = static_cast<double>(y) - cy - ty;
-          const double px = (cs * qx + sn * qy) / sx + cx, py = (-sn * qx + cs * qy) / sy + cy;
-          const double fx = std::floor(px), fy = std::floor(py);
-          const double wx = px - fx, wy = py - fy;
+          const auto px = static_cast<float>(bx + ax * static_cast<double>(x));
+          const auto py = static_cast<float>(by + ay * static_cast<double>(x));
+          const float fx = std::floor(px), fy = std::floor(py);
+          const float wx = px - fx, wy = py - fy;
           const long x0 = static_cast<long>(fx), y0 = static_cast<long>(fy);
-          const double v = (1 - wy) * ((1 - wx) * at(y0, x0) + wx * at(y0, x0 + 1)) +
-                           wy * ((1 - wx) * at(y0 + 1, x0) + wx * at(y0 + 1, x0 + 1));
+          T v00, v01, v10, v11;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < static_cast<long>(cols) &&
+              y0 + 1 < static_cast<long>(rows)) {  // inside: no border checks
+            const T* p = src + static_cast<std::size_t>(y0) * cols + static_cast<std::size_t>(x0);
+            v00 = p[0], v01 = p[1], v10 = p[cols], v11 = p[cols + 1];
+          } else {
+            v00 = at(y0, x0), v01 = at(y0, x0 + 1), v10 = at(y0 + 1, x0), v11 = at(y0 + 1, x0 + 1);
+          }
+          const float v =
+              (1 - wy) * ((1 - wx) * static_cast<float>(v00) + wx * static_cast<float>(v01)) +
+              wy * ((1 - wx) * static_cast<float>(v10) + wx * static_cast<float>(v11));
           dst[y * cols + x] = static_cast<T>(v);
         }
       }
     }
   }
   if (a.noise > 0) {
-    // Box-Muller on counter-based uniforms: two normal values per pair of pixels.
+    // Inverse-transform sampling through a quantile table: one 64-bit hash gives four 16-bit
+    // uniforms, each mapped to a normal value (Box-Muller's log/sqrt/sin per pixel cost more
+    // than a training step's share).
+    auto const& q = detail::normal_quantiles();
     const std::size_t n = channels * plane;
-    for (std::size_t i = 0; i < n; i += 2) {
-      const double u1 = uniform01<double>(seed ^ 0xbb67ae8584caa73bULL, step, sample, i) +
-                        1.0 / 33554432.0;  // never 0
-      const double u2 = uniform01<double>(seed ^ 0x3c6ef372fe94f82bULL, step, sample, i);
-      const double r = a.noise * std::sqrt(-2 * std::log(u1));
-      out[i] += static_cast<T>(r * std::cos(2 * std::numbers::pi * u2));
-      if (i + 1 < n)
-        out[i + 1] += static_cast<T>(r * std::sin(2 * std::numbers::pi * u2));
+    const auto sd = static_cast<T>(a.noise);
+    for (std::size_t i = 0; i < n; i += 4) {
+      std::uint64_t h =
+          mix64(seed ^ 0xbb67ae8584caa73bULL ^ mix64(step ^ mix64(sample ^ mix64(i))));
+      for (std::size_t k = i; k < std::min(n, i + 4); ++k, h >>= 16) {
+        const std::size_t bits = h & 0xffff, cell = bits >> 4;  // 4096 cells, 16 steps within each
+        const float t = static_cast<float>(bits & 15) * (1.0f / 16.0f) + 1.0f / 32.0f;
+        out[k] += sd * static_cast<T>(q[cell] + t * (q[cell + 1] - q[cell]));
+      }
     }
   }
 }

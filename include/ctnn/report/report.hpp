@@ -114,7 +114,7 @@ inline std::string fixed(double v, int digits) {
 // gnuplot draws the curves as SVG; returns whether it did (it may not be installed).
 inline bool draw_curves(std::filesystem::path const& dir, bool have_evaluations) {
   std::string gp = "set terminal svg size 540,320 dynamic font 'sans,12' background '#ffffff'\n"
-                   "set datafile separator ','\nset key outside top center horizontal\nset grid\n"
+                   "set termoption noenhanced\nset datafile separator ','\nset key outside top center horizontal\nset grid\n"
                    "set xlabel 'step'\n";
   gp += "set output 'images/loss.svg'\nset ylabel 'loss'\nplot 'steps.csv' skip 1 using 1:3 "
         "with lines lc rgb '#9ecae1' title 'train (batch)'";
