@@ -114,7 +114,8 @@ inline std::string fixed(double v, int digits) {
 // gnuplot draws the curves as SVG; returns whether it did (it may not be installed).
 inline bool draw_curves(std::filesystem::path const& dir, bool have_evaluations) {
   std::string gp = "set terminal svg size 540,320 dynamic font 'sans,12' background '#ffffff'\n"
-                   "set termoption noenhanced\nset datafile separator ','\nset key outside top center horizontal\nset grid\n"
+                   "set termoption noenhanced\nset datafile separator ','\nset key outside top "
+                   "center horizontal\nset grid\n"
                    "set xlabel 'step'\n";
   gp += "set output 'images/loss.svg'\nset ylabel 'loss'\nplot 'steps.csv' skip 1 using 1:3 "
         "with lines lc rgb '#9ecae1' title 'train (batch)'";
@@ -126,7 +127,8 @@ inline bool draw_curves(std::filesystem::path const& dir, bool have_evaluations)
   if (have_evaluations)
     gp += ", 'evaluations.csv' skip 1 using 1:5 with linespoints lw 2 pt 7 lc rgb '#d62728' "
           "title 'test'";
-  gp += "\nset output 'images/learning_rate.svg'\nset ylabel 'learning rate'\nset yrange [0:*]\nplot 'steps.csv' "
+  gp += "\nset output 'images/learning_rate.svg'\nset ylabel 'learning rate'\nset yrange "
+        "[0:*]\nplot 'steps.csv' "
         "skip 1 using 1:5 with lines lw 2 lc rgb '#2ca02c' title 'schedule'\nunset output\n";
   write_text(dir / "curves.gp", gp);
   std::string quoted = "'";
