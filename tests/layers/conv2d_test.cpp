@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <ctnn/train/init.hpp>
+
+#include <memory>
 #include <random>
 #include <type_traits>
 #include <vector>
@@ -70,7 +73,10 @@ TEMPLATE_TEST_CASE("conv2d backward matches finite differences", "[layers][conv2
                    (network<input<2, 7, 6>, conv2d<3, 3, stride<2>, pad<1>>>),
                    (network<input<3, 6, 6>, conv2d<2, 4, stride<3>, pad<3>>>),
                    (network<input<2, 5, 5>, conv2d<4, 5, no_bias>>),
-                   (network<input<1, 8, 8>, conv2d<3, 2, stride<2>>>)) {
+                   (network<input<1, 8, 8>, conv2d<3, 2, stride<2>>>),
+                   // 16 filters and more: dW is formed as rows of filters, not dot products.
+                   (network<input<2, 5, 5>, conv2d<16, 3, pad<1>>>),
+                   (network<input<3, 6, 5>, conv2d<17, 3, stride<2>, pad<1>>>)) {
   auto r = test::check_gradients<TestType>();
   CHECK(r.worst() < test::gradient_tolerance);
   CHECK(r.kinks == 0);
@@ -125,9 +131,50 @@ void compare_with_reference() {
 }
 }  // namespace
 
-TEST_CASE("conv2d agrees with a direct convolution in both matrix layouts", "[layers][conv2d]") {
-  compare_with_reference<1, 28, 28, 16, 3, 2, 1>();  // N1 conv 1: row-major im2col
-  compare_with_reference<16, 7, 7, 24, 6, 2, 3>();   // N1 conv 2: position-major im2col
+TEST_CASE("conv2d agrees with a direct convolution", "[layers][conv2d]") {
+  compare_with_reference<1, 28, 28, 16, 3, 2, 1>();  // N1 conv 1
+  compare_with_reference<16, 7, 7, 24, 6, 2, 3>();   // N1 conv 2
   compare_with_reference<6, 14, 14, 16, 5, 1, 0>();  // N3 conv 2
   compare_with_reference<3, 9, 8, 4, 4, 3, 2>();
+}
+
+TEST_CASE("conv2d gives a batch the results of its samples one at a time", "[layers][conv2d]") {
+  // N1's second convolution, with 20 filters (a short last vector in float and in double),
+  // works on blocks of 7 samples; 10 samples make a full block and a short one.  Each output
+  // and input delta must be the sample's own; the weight gradient the sum over samples.
+  using net = network<input<16, 7, 7>, conv2d<20, 6, stride<2>, pad<3>>>;
+  constexpr std::size_t batch = 10, in = 16 * 7 * 7, out = 20 * 4 * 4;
+  auto m = std::make_unique<model<net, double>>();
+  initializer init(init_scheme::he_normal, 2);
+  m->initialize(init);
+  std::mt19937 rng(7);
+  std::normal_distribution<double> d;
+  std::vector<double> x(batch * in), dy(batch * out);
+  for (auto& v : x)
+    v = d(rng);
+  for (auto& v : dy)
+    v = d(rng);
+  const run_context ctx{phase::train};
+
+  auto whole = std::make_unique<workspace<net, double, batch>>();
+  auto whole_grads = std::make_unique<gradients<net, double>>();
+  std::vector<double> dx(batch * in);
+  const auto y_span = forward(*m, *whole, x.data(), batch, ctx);
+  const std::vector<double> y(y_span.begin(), y_span.end());
+  backward(*m, *whole_grads, *whole, dy.data(), dx.data(), batch, ctx);
+
+  auto single = std::make_unique<workspace<net, double, 1>>();
+  auto summed = std::make_unique<gradients<net, double>>();
+  for (std::size_t b = 0; b < batch; ++b) {
+    INFO("sample " << b);
+    const auto yb = forward(*m, *single, x.data() + b * in, 1, ctx);
+    for (std::size_t i = 0; i < out; ++i)
+      REQUIRE(yb[i] == Approx(y[b * out + i]).margin(1e-12));
+    std::vector<double> dxb(in);
+    backward(*m, *summed, *single, dy.data() + b * out, dxb.data(), 1, ctx);
+    for (std::size_t i = 0; i < in; ++i)
+      REQUIRE(dxb[i] == Approx(dx[b * in + i]).margin(1e-12));
+  }
+  for (std::size_t i = 0; i < net::parameter_count; ++i)
+    REQUIRE((*summed)[i] == Approx((*whole_grads)[i]).margin(1e-10));
 }

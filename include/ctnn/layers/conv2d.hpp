@@ -49,22 +49,16 @@ private:
   // Rows of the im2col matrix: one per (input channel, kernel row, kernel column).
   template <class In>
   static constexpr std::size_t patch = K* K* dim_v<In, 0>;
-  // The im2col matrix is stored with its long side contiguous, so that every product runs
-  // along it (an axpy, or a long dot) rather than along a short side that vectorises badly:
-  // row-major [patch][positions] or position-major [positions][patch].
   template <class In>
-  static constexpr bool position_major = patch<In> >= geometry<In>::positions;
+  static constexpr std::size_t positions = geometry<In>::positions;
+  // Samples per block of work: the block's im2col matrix (about 256 KB of float) is still in
+  // cache when the products read it, and makes their rows long.
   template <class In>
-  static constexpr std::size_t col_index(std::size_t r, std::size_t p) noexcept {
-    if constexpr (position_major<In>)
-      return p * patch<In> + r;
-    else
-      return r * geometry<In>::positions + p;
-  }
-  template <class In, class IO>
-  static auto padded_scratch(IO const& io) noexcept {
-    return io.scratch + (io.capacity + 1) * patch<In> * geometry<In>::positions;
-  }
+  static constexpr std::size_t
+      block_samples = std::max<std::size_t>(1, 65536 / (patch<In> * positions<In>));
+  // With fewer filters than a vector has lanes, dW is better formed as dot products along
+  // the positions than as rows of Out lanes.
+  static constexpr bool weight_grad_by_dots = Out < 16;
   template <class In, class T>
   static T bias(const T* params, std::size_t o) noexcept {
     if constexpr (has_bias)
@@ -72,6 +66,25 @@ private:
     else
       return T{0};
   }
+
+  // The scratch: every sample's im2col matrix (built by forward, reused by backward: rebuilding
+  // it cost more than keeping it), then a block's outputs or deltas in both layouts, a block's
+  // matrix delta, the weight gradient transposed, and the input padded and split by phase.
+  template <class In>
+  struct scratch_layout {
+    std::size_t matrices, outputs, deltas_t, matrix_delta, weight_grad_t, phases, padded, total;
+    constexpr explicit scratch_layout(std::size_t capacity) noexcept {
+      const std::size_t block = std::min(block_samples<In>, capacity);
+      matrices = 0;
+      outputs = capacity * patch<In> * positions<In>;
+      deltas_t = outputs + Out * block * positions<In>;
+      matrix_delta = deltas_t + block * positions<In> * Out;
+      weight_grad_t = matrix_delta + block * positions<In> * patch<In>;
+      phases = weight_grad_t + (weight_grad_by_dots ? 0 : patch<In> * Out);
+      padded = phases + phased_size<In>;
+      total = padded + padded_size<In>;
+    }
+  };
 
 public:
   template <class In>
@@ -89,11 +102,9 @@ public:
   static constexpr std::size_t
       backward_flops_v = (4 * patch<In> + (has_bias ? 1 : 0)) * Out* geometry<In>::positions;
 
-  // Every sample's im2col matrix, built by forward and reused by backward (rebuilding it
-  // cost more than keeping it), then one sample's matrix delta, then one zero-padded input.
   template <class In>
   static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
-    return (capacity + 1) * patch<In> * geometry<In>::positions + padded_size<In>;
+    return scratch_layout<In>(capacity).total;
   }
 
   template <class In, class T, class Init>
@@ -103,50 +114,74 @@ public:
       init.constant(params + Out * patch<In>, Out, T{0});
   }
 
+  // Samples go in blocks; a block's im2col matrices sit side by side, [patch][block *
+  // positions], so that one product covers the block: Y = W col.
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
-    constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
-    const T* w = io.params;
-    for (std::size_t b = 0; b < io.n; ++b) {
-      T* col = io.scratch + b * rows * cols;
-      im2col<In>(io.x + b * size_v<In>, col, padded_scratch<In>(io));
-      T* y = io.y + b * Out * cols;
-      if constexpr (position_major<In>)
-        detail::gemm_nt<false>(Out, cols, rows, w, col, y, cols);
-      else
-        detail::gemm_nn<false>(Out, cols, rows, w, rows, 1, col, y);
-      if constexpr (has_bias)
-        for (std::size_t o = 0; o < Out; ++o)
+    constexpr std::size_t rows = patch<In>, cols = positions<In>;
+    const scratch_layout<In> at(io.capacity);
+    T* y_block = io.scratch + at.outputs;
+    for (std::size_t b0 = 0; b0 < io.n; b0 += block_samples<In>) {
+      const std::size_t count = std::min(block_samples<In>, io.n - b0), ld = count * cols;
+      T* col = io.scratch + b0 * rows * cols;
+      for (std::size_t b = 0; b < count; ++b)
+        im2col<In>(io.x + (b0 + b) * size_v<In>, col + b * cols, ld, io.scratch + at.phases);
+      detail::gemm_nn<false>(Out, ld, rows,
+                             detail::nn_operands<T>{io.params, rows, 1, col, ld, y_block, ld});
+      for (std::size_t b = 0; b < count; ++b)
+        for (std::size_t o = 0; o < Out; ++o) {
+          const T* from = y_block + o * ld + b * cols;
+          T* to = io.y + ((b0 + b) * Out + o) * cols;
+          const T bo = bias<In>(io.params, o);
           for (std::size_t p = 0; p < cols; ++p)
-            y[o * cols + p] += bias<In>(io.params, o);
+            to[p] = from[p] + bo;
+        }
     }
   }
 
+  // dW += dY col^T, dcol = W^T dY and dX = col2im(dcol), a block of samples at a time.
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
-    constexpr std::size_t rows = patch<In>, cols = geometry<In>::positions;
-    T* dcol = io.scratch + io.capacity * rows * cols;
-    const T* w = io.params;
+    constexpr std::size_t rows = patch<In>, cols = positions<In>;
+    const scratch_layout<In> at(io.capacity);
+    T* dy_block = io.scratch + at.outputs;     // [Out][block * positions]
+    T* dy_t = io.scratch + at.deltas_t;        // [block * positions][Out]
+    T* dcol_t = io.scratch + at.matrix_delta;  // [block * positions][patch]
+    T* dw_t = io.scratch + at.weight_grad_t;   // [patch][Out]
     T* dw = io.grads;
-    for (std::size_t b = 0; b < io.n; ++b) {
-      const T* dy = io.dy + b * Out * cols;
-      const T* col = io.scratch + b * rows * cols;  // built by forward
-      if constexpr (has_bias)
-        for (std::size_t o = 0; o < Out; ++o)
-          io.grads[Out * rows + o] += detail::sum<cols>(dy + o * cols);
-      // dW += dY col^T and dcol = W^T dY, in whichever layout the matrix has.
-      if constexpr (position_major<In>) {
-        detail::gemm_nn<true>(Out, rows, cols, dy, cols, 1, col, dw);
-        if (io.dx != nullptr)
-          detail::gemm_nn<false>(cols, rows, Out, dy, 1, cols, w, dcol);
-      } else {
-        detail::gemm_nt<true>(Out, rows, cols, dy, col, dw, rows);
-        if (io.dx != nullptr)
-          detail::gemm_nn<false>(rows, cols, Out, w, 1, rows, dy, dcol);
-      }
-      if (io.dx != nullptr)
-        col2im<In>(dcol, io.dx + b * size_v<In>, padded_scratch<In>(io));
+    if constexpr (!weight_grad_by_dots)
+      std::fill_n(dw_t, rows * Out, T{0});
+    const bool need_t = !weight_grad_by_dots || io.dx != nullptr;
+    for (std::size_t b0 = 0; b0 < io.n; b0 += block_samples<In>) {
+      const std::size_t count = std::min(block_samples<In>, io.n - b0), ld = count * cols;
+      const T* col = io.scratch + b0 * rows * cols;  // built by forward
+      for (std::size_t b = 0; b < count; ++b)
+        for (std::size_t o = 0; o < Out; ++o) {
+          const T* from = io.dy + ((b0 + b) * Out + o) * cols;
+          if constexpr (has_bias)
+            io.grads[Out * rows + o] += detail::sum<cols>(from);
+          if constexpr (weight_grad_by_dots)
+            std::copy_n(from, cols, dy_block + o * ld + b * cols);
+          if (need_t)
+            for (std::size_t p = 0; p < cols; ++p)
+              dy_t[(b * cols + p) * Out + o] = from[p];
+        }
+      if constexpr (weight_grad_by_dots)
+        detail::gemm_nt<true>(Out, rows, ld, dy_block, ld, col, ld, dw, rows);
+      else
+        detail::gemm_nn<true>(rows, Out, ld,
+                              detail::nn_operands<T>{col, ld, 1, dy_t, Out, dw_t, Out});
+      if (io.dx == nullptr)
+        continue;
+      detail::gemm_nn<false>(ld, rows, Out,
+                             detail::nn_operands<T>{dy_t, Out, 1, io.params, rows, dcol_t, rows});
+      for (std::size_t b = 0; b < count; ++b)
+        col2im<In>(dcol_t + b * cols * rows, io.dx + (b0 + b) * size_v<In>, io.scratch + at.padded);
     }
+    if constexpr (!weight_grad_by_dots)
+      for (std::size_t o = 0; o < Out; ++o)
+        for (std::size_t r = 0; r < rows; ++r)
+          dw[o * rows + r] += dw_t[r * Out + o];
   }
 
 private:
@@ -154,69 +189,80 @@ private:
   template <class In>
   static constexpr std::size_t padded_width = dim_v<In, 2> + 2 * pad_v;
   template <class In>
-  static constexpr std::size_t padded_plane = (dim_v<In, 1> + 2 * pad_v) * padded_width<In>;
+  static constexpr std::size_t padded_height = dim_v<In, 1> + 2 * pad_v;
+  template <class In>
+  static constexpr std::size_t padded_plane = padded_height<In>* padded_width<In>;
   template <class In>
   static constexpr std::size_t padded_size = dim_v<In, 0>* padded_plane<In>;
-
-  // For every entry of the im2col matrix, the element of the padded input it copies.  A
-  // compile-time table: building the matrix becomes one gather without a branch, and its
-  // adjoint one scatter whose padding entries land in the border (distinct addresses, so the
-  // additions do not wait on one another).
+  // The padded input split into stride x stride phases, [phase row][phase column][C][H'][W'],
+  // where phase (a, b) holds the rows a, a + S, ... and columns b, b + S, ...: in it, the
+  // input a kernel tap sees from one row of output positions is contiguous, whatever the
+  // stride.
   template <class In>
-  static constexpr auto gather_table = [] {
+  static constexpr std::size_t phased_height = (padded_height<In> + stride_v - 1) / stride_v;
+  template <class In>
+  static constexpr std::size_t phased_width = (padded_width<In> + stride_v - 1) / stride_v;
+  template <class In>
+  static constexpr std::size_t phased_plane = phased_height<In>* phased_width<In>;
+  template <class In>
+  static constexpr std::size_t phased_size = stride_v* stride_v* dim_v<In, 0>* phased_plane<In>;
+
+  // col[(c, kh, kw)][(oh, ow)] = the input tap (kh, kw) of channel c sees from output position
+  // (oh, ow), or 0 in the padding; rows are ld apart.  Copied as runs of one output row.
+  template <class In, class T>
+  static void im2col(const T* __restrict x, T* __restrict col, std::size_t ld,
+                     T* __restrict phased) noexcept {
     using g = geometry<In>;
-    std::array<std::int32_t, patch<In> * g::positions> table{};
+    std::fill_n(phased, phased_size<In>, T{0});
+    for (std::size_t c = 0; c < g::channels; ++c)
+      for (std::size_t h = 0; h < g::height; ++h)
+        for (std::size_t w = 0; w < g::width; ++w) {
+          const std::size_t ph = h + pad_v, pw = w + pad_v;
+          phased[(((ph % stride_v) * stride_v + pw % stride_v) * g::channels + c) *
+                     phased_plane<In> +
+                 (ph / stride_v) * phased_width<In> + pw / stride_v] =
+              x[(c * g::height + h) * g::width + w];
+        }
     for (std::size_t c = 0; c < g::channels; ++c)
       for (std::size_t kh = 0; kh < K; ++kh)
-        for (std::size_t kw = 0; kw < K; ++kw)
-          for (std::size_t oh = 0; oh < g::out_height; ++oh)
-            for (std::size_t ow = 0; ow < g::out_width; ++ow) {
-              const std::size_t ih = oh * stride_v + kh, iw = ow * stride_v + kw;  // padded
-              table[col_index<In>((c * K + kh) * K + kw, oh * g::out_width + ow)] =
-                  static_cast<std::int32_t>(c * padded_plane<In> + ih * padded_width<In> + iw);
-            }
-    return table;
-  }();
-
-  // Visits the rows of the padded image that hold input: f(input row, padded row).
-  template <class In, class F>
-  static void for_each_input_row(F&& f) noexcept {
-    for (std::size_t c = 0; c < dim_v<In, 0>; ++c)
-      for (std::size_t h = 0; h < dim_v<In, 1>; ++h)
-        f((c * dim_v<In, 1> + h) * dim_v<In, 2>,
-          c * padded_plane<In> + (h + pad_v) * padded_width<In> + pad_v);
+        for (std::size_t kw = 0; kw < K; ++kw) {
+          const T* plane =
+              phased +
+              (((kh % stride_v) * stride_v + kw % stride_v) * g::channels + c) * phased_plane<In> +
+              kw / stride_v;
+          T* row = col + ((c * K + kh) * K + kw) * ld;
+          for (std::size_t oh = 0; oh < g::out_height; ++oh) {
+            const T* from = plane + (oh + kh / stride_v) * phased_width<In>;
+            for (std::size_t ow = 0; ow < g::out_width; ++ow)
+              row[oh * g::out_width + ow] = from[ow];
+          }
+        }
   }
 
-  // col[r][p] = x at the input position that kernel tap r sees from output position p, or 0
-  // in the padding; `padded` is padded_size<In> elements of scratch.
-  template <class In, class T>
-  static void im2col(const T* __restrict x, T* __restrict col, T* __restrict padded) noexcept {
-    constexpr auto const& table = gather_table<In>;
-    const T* source = x;
-    if constexpr (pad_v != 0) {
-      std::fill_n(padded, padded_size<In>, T{0});
-      for_each_input_row<In>([&](std::size_t from, std::size_t to) {
-        std::copy_n(x + from, dim_v<In, 2>, padded + to);
-      });
-      source = padded;
-    }
-    for (std::size_t i = 0; i < table.size(); ++i)
-      col[i] = source[table[i]];
-  }
-
-  // The adjoint of im2col: every matrix entry adds back into the element it came from; the
+  // The adjoint of im2col, from the matrix delta stored position-major, [(oh, ow)][(c, kh,
+  // kw)]: every entry adds back into the element it came from, a kernel row at a time; the
   // padding's share is dropped with the border.
   template <class In, class T>
-  static void col2im(const T* __restrict dcol, T* __restrict dx, T* __restrict padded) noexcept {
-    constexpr auto const& table = gather_table<In>;
-    T* target = pad_v != 0 ? padded : dx;
-    std::fill_n(target, padded_size<In>, T{0});
-    for (std::size_t i = 0; i < table.size(); ++i)
-      target[table[i]] += dcol[i];
-    if constexpr (pad_v != 0)
-      for_each_input_row<In>([&](std::size_t to, std::size_t from) {
-        std::copy_n(padded + from, dim_v<In, 2>, dx + to);
-      });
+  static void col2im(const T* __restrict dcol_t, T* __restrict dx, T* __restrict padded) noexcept {
+    using g = geometry<In>;
+    std::fill_n(padded, padded_size<In>, T{0});
+    // Rows that follow one another are different image rows, so the additions of one do not
+    // wait for the stores of the one before.
+    for (std::size_t oh = 0; oh < g::out_height; ++oh)
+      for (std::size_t ow = 0; ow < g::out_width; ++ow) {
+        const T* from = dcol_t + (oh * g::out_width + ow) * patch<In>;
+        for (std::size_t c = 0; c < g::channels; ++c)
+          for (std::size_t kh = 0; kh < K; ++kh) {
+            T* to = padded + c * padded_plane<In> + (oh * stride_v + kh) * padded_width<In> +
+                    ow * stride_v;
+            for (std::size_t kw = 0; kw < K; ++kw)
+              to[kw] += from[(c * K + kh) * K + kw];
+          }
+      }
+    for (std::size_t c = 0; c < g::channels; ++c)
+      for (std::size_t h = 0; h < g::height; ++h)
+        std::copy_n(padded + c * padded_plane<In> + (h + pad_v) * padded_width<In> + pad_v,
+                    g::width, dx + (c * g::height + h) * g::width);
   }
 };
 

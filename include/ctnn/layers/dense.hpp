@@ -52,7 +52,7 @@ struct dense : layer_defaults {
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
-    detail::gemm_nt<false>(io.n, Out, n, io.x, io.params, io.y, Out);
+    detail::gemm_nt<false>(io.n, Out, n, io.x, n, io.params, n, io.y, Out);
     if constexpr (has_bias)
       for (std::size_t b = 0; b < io.n; ++b)
         for (std::size_t o = 0; o < Out; ++o)
@@ -62,13 +62,15 @@ struct dense : layer_defaults {
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
-    detail::gemm_nn<true>(Out, n, io.n, io.dy, 1, Out, io.x, io.grads);
+    detail::gemm_nn<true>(Out, n, io.n,
+                          detail::nn_operands<T>{io.dy, 1, Out, io.x, n, io.grads, n});
     if constexpr (has_bias)
       for (std::size_t b = 0; b < io.n; ++b)
         for (std::size_t o = 0; o < Out; ++o)
           io.grads[n * Out + o] += io.dy[b * Out + o];
     if (io.dx != nullptr)
-      detail::gemm_nn<false>(io.n, n, Out, io.dy, Out, 1, io.params, io.dx);
+      detail::gemm_nn<false>(io.n, n, Out,
+                             detail::nn_operands<T>{io.dy, Out, 1, io.params, n, io.dx, n});
   }
 };
 

@@ -13,71 +13,132 @@ namespace ctnn::detail {
 // registers across the whole reduction, so each loaded value feeds several multiply-adds:
 // that, not the multiply-adds, is what limits naive loops at these sizes.
 
-/// C[i][j] (+)= sum_k A(i, k) * B[k][j] for i < m, j < n, k < kk, where
-/// A(i, k) = a[i * a_row + k * a_col] (so A may be stored transposed), B is [kk][n] and C is
-/// [m][n], both row-major.  With Accumulate false, C is overwritten.
-template <bool Accumulate, class T>
-inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk, const T* __restrict a,
-                    std::size_t a_row, std::size_t a_col, const T* __restrict b,
-                    T* __restrict c) noexcept {
-  constexpr std::size_t w = sizeof(vec64<T>) / sizeof(T);
-  // Block bounds computed up front: GCC 12 mistakes `for (; j + b <= n; j += b)` followed by a
-  // tail loop for possibly endless (-Waggressive-loop-optimizations).
-  const std::size_t m4 = m - m % 4, n2w = n - n % (2 * w);
-  for (std::size_t i = 0; i < m4; i += 4) {
-    for (std::size_t j = 0; j < n2w; j += 2 * w) {
-      vec64<T> c00{}, c01{}, c10{}, c11{}, c20{}, c21{}, c30{}, c31{};
-      for (std::size_t k = 0; k < kk; ++k) {
-        const vec64<T> b0 = load64(b + k * n + j), b1 = load64(b + k * n + j + w);
-        const T* ak = a + i * a_row + k * a_col;
-        const T a0 = ak[0], a1 = ak[a_row], a2 = ak[2 * a_row], a3 = ak[3 * a_row];
-        c00 += a0 * b0, c01 += a0 * b1, c10 += a1 * b0, c11 += a1 * b1;
-        c20 += a2 * b0, c21 += a2 * b1, c30 += a3 * b0, c31 += a3 * b1;
-      }
-      const vec64<T> rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-      for (std::size_t r = 0; r < 4; ++r)
-        for (std::size_t v = 0; v < 2; ++v) {
-          T* out = c + (i + r) * n + j + v * w;
-          vec64<T> x = rows[r][v];
-          if constexpr (Accumulate)
-            x += load64(out);
-          __builtin_memcpy(out, &x, sizeof x);
-        }
+/// Operands of C (+)= A B: A(i, k) = a[i * a_row + k * a_col] (so A may be stored transposed),
+/// B is row-major with row stride ldb, C row-major with row stride ldc.
+template <class T>
+struct nn_operands {
+  const T* __restrict a;
+  std::size_t a_row, a_col;
+  const T* __restrict b;
+  std::size_t ldb;
+  T* __restrict c;
+  std::size_t ldc;
+};
+
+// One register block: Rows rows of C by Vectors vectors of columns, the last of which holds
+// `last` lanes (a masked load and store when it is short).
+template <std::size_t Rows, std::size_t Vectors, bool Partial, bool Accumulate, class T>
+inline void gemm_nn_block(nn_operands<T> const& o, std::size_t i, std::size_t j, std::size_t kk,
+                          std::size_t last) noexcept {
+  constexpr std::size_t w = lanes_v<T>;
+  // Fully unrolled, so that every accumulator is a register: GCC keeps a copy in memory of an
+  // array it cannot scalarise, and stores to it at every step.
+  vec64<T> acc[Rows * Vectors] = {};
+  const T* ai = o.a + i * o.a_row;
+  const T* bj = o.b + j;
+  for (std::size_t k = 0; k < kk; ++k) {
+    vec64<T> bv[Vectors];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < Vectors; ++v)
+      bv[v] = Partial && v + 1 == Vectors ? load_partial(bj + v * w, last) : load64(bj + v * w);
+#pragma GCC unroll 24
+    for (std::size_t r = 0; r < Rows; ++r) {
+      const T s = ai[r * o.a_row];
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < Vectors; ++v)
+        acc[r * Vectors + v] += s * bv[v];
     }
-    for (std::size_t j = n2w; j < n; ++j)
-      for (std::size_t r = 0; r < 4; ++r) {
-        T s{};
-        for (std::size_t k = 0; k < kk; ++k)
-          s += a[(i + r) * a_row + k * a_col] * b[k * n + j];
-        c[(i + r) * n + j] = Accumulate ? c[(i + r) * n + j] + s : s;
-      }
+    ai += o.a_col;
+    bj += o.ldb;
   }
-  for (std::size_t i = m4; i < m; ++i) {
-    T* row = c + i * n;
-    if constexpr (!Accumulate)
-      for (std::size_t j = 0; j < n; ++j)
-        row[j] = T{0};
-    for (std::size_t k = 0; k < kk; ++k) {
-      const T s = a[i * a_row + k * a_col];
-      const T* bk = b + k * n;
-      for (std::size_t j = 0; j < n; ++j)
-        row[j] += s * bk[j];
-    }
+#pragma GCC unroll 24
+  for (std::size_t r = 0; r < Rows; ++r) {
+    T* out = o.c + (i + r) * o.ldc + j;
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v + 1 < Vectors; ++v)
+      store64(out + v * w,
+              Accumulate ? acc[r * Vectors + v] + load64(out + v * w) : acc[r * Vectors + v]);
+    const vec64<T> tail = acc[r * Vectors + Vectors - 1];
+    T* to = out + (Vectors - 1) * w;
+    if constexpr (Partial)
+      store_partial(to, Accumulate ? tail + load_partial(to, last) : tail, last);
+    else
+      store64(to, Accumulate ? tail + load64(to) : tail);
+  }
+}
+
+// All rows of one strip of Vectors column vectors: blocks of as many rows as keep about 24
+// accumulators in registers, then the rest in blocks of 4, 2 and 1.
+template <std::size_t Vectors, bool Partial, bool Accumulate, class T>
+inline void gemm_nn_strip(nn_operands<T> const& o, std::size_t m, std::size_t j, std::size_t kk,
+                          std::size_t last) noexcept {
+  constexpr std::size_t rows = Vectors == 1 ? 12 : 24 / Vectors;
+  std::size_t i = 0;
+  for (const std::size_t end = m - m % rows; i < end; i += rows)
+    gemm_nn_block<rows, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+  if constexpr (rows > 4)
+    for (const std::size_t end = m - (m - i) % 4; i < end; i += 4)
+      gemm_nn_block<4, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+  if (m - i >= 2) {
+    gemm_nn_block<2, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+    i += 2;
+  }
+  if (m - i == 1)
+    gemm_nn_block<1, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+}
+
+/// C[i][j] (+)= sum_k A(i, k) * B[k][j] for i < m, j < n, k < kk.  With Accumulate false, C
+/// is overwritten.
+template <bool Accumulate, class T>
+inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
+                    nn_operands<T> const& o) noexcept {
+  constexpr std::size_t w = lanes_v<T>, strip = 4 * w;
+  // Column strips outermost: a strip of B (kk x 64 values) stays in cache while every row
+  // block of A passes over it.
+  std::size_t j = 0;
+  for (const std::size_t end = n - n % strip; j < end; j += strip)
+    gemm_nn_strip<4, false, Accumulate>(o, m, j, kk, w);
+  const std::size_t rest = n - j, full = rest / w, last = rest % w;
+  switch (full + (last != 0 ? 4 : 0)) {
+  case 0:
+    break;
+  case 1:
+    gemm_nn_strip<1, false, Accumulate>(o, m, j, kk, w);
+    break;
+  case 2:
+    gemm_nn_strip<2, false, Accumulate>(o, m, j, kk, w);
+    break;
+  case 3:
+    gemm_nn_strip<3, false, Accumulate>(o, m, j, kk, w);
+    break;
+  case 4:
+    gemm_nn_strip<1, true, Accumulate>(o, m, j, kk, last);
+    break;
+  case 5:
+    gemm_nn_strip<2, true, Accumulate>(o, m, j, kk, last);
+    break;
+  case 6:
+    gemm_nn_strip<3, true, Accumulate>(o, m, j, kk, last);
+    break;
+  default:
+    gemm_nn_strip<4, true, Accumulate>(o, m, j, kk, last);
+    break;
   }
 }
 
 /// C[i][j] (+)= sum_k A[i][k] * B[j][k] for i < m, j < n, k < kk: products of rows, A is
-/// [m][kk], B is [n][kk], C is [m][n] with row stride c_row.  With Accumulate false, C is
-/// overwritten.
+/// [m][kk] with row stride lda, B is [n][kk] with row stride ldb, C is [m][n] with row
+/// stride ldc.  With Accumulate false, C is overwritten.
 template <bool Accumulate, class T>
 inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __restrict a,
-                    const T* __restrict b, T* __restrict c, std::size_t c_row) noexcept {
-  constexpr std::size_t w = sizeof(vec64<T>) / sizeof(T);
+                    std::size_t lda, const T* __restrict b, std::size_t ldb, T* __restrict c,
+                    std::size_t ldc) noexcept {
+  constexpr std::size_t w = lanes_v<T>;
   const std::size_t kv = kk - kk % w;
   auto store = [&](std::size_t i, std::size_t j, T s) {
     for (std::size_t k = kv; k < kk; ++k)
-      s += a[i * kk + k] * b[j * kk + k];
-    c[i * c_row + j] = Accumulate ? c[i * c_row + j] + s : s;
+      s += a[i * lda + k] * b[j * ldb + k];
+    c[i * ldc + j] = Accumulate ? c[i * ldc + j] + s : s;
   };
   auto finish = [&](std::size_t i, std::size_t j, vec64<T> acc) {
     store(i, j, reduce_add<T>(acc));
@@ -113,9 +174,9 @@ inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __res
     for (std::size_t j = 0; j < n4; j += 4) {
       vec64<T> s00{}, s01{}, s02{}, s03{}, s10{}, s11{}, s12{}, s13{};
       for (std::size_t k = 0; k < kv; k += w) {
-        const vec64<T> a0 = load64(a + i * kk + k), a1 = load64(a + (i + 1) * kk + k);
-        const vec64<T> b0 = load64(b + j * kk + k), b1 = load64(b + (j + 1) * kk + k);
-        const vec64<T> b2 = load64(b + (j + 2) * kk + k), b3 = load64(b + (j + 3) * kk + k);
+        const vec64<T> a0 = load64(a + i * lda + k), a1 = load64(a + (i + 1) * lda + k);
+        const vec64<T> b0 = load64(b + j * ldb + k), b1 = load64(b + (j + 1) * ldb + k);
+        const vec64<T> b2 = load64(b + (j + 2) * ldb + k), b3 = load64(b + (j + 3) * ldb + k);
         s00 += a0 * b0, s01 += a0 * b1, s02 += a0 * b2, s03 += a0 * b3;
         s10 += a1 * b0, s11 += a1 * b1, s12 += a1 * b2, s13 += a1 * b3;
       }
@@ -125,9 +186,9 @@ inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __res
     for (std::size_t j = n4; j < n; ++j) {
       vec64<T> s0{}, s1{};
       for (std::size_t k = 0; k < kv; k += w) {
-        const vec64<T> bj = load64(b + j * kk + k);
-        s0 += load64(a + i * kk + k) * bj;
-        s1 += load64(a + (i + 1) * kk + k) * bj;
+        const vec64<T> bj = load64(b + j * ldb + k);
+        s0 += load64(a + i * lda + k) * bj;
+        s1 += load64(a + (i + 1) * lda + k) * bj;
       }
       finish(i, j, s0), finish(i + 1, j, s1);
     }
@@ -136,7 +197,7 @@ inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __res
     for (std::size_t j = 0; j < n; ++j) {
       vec64<T> s{};
       for (std::size_t k = 0; k < kv; k += w)
-        s += load64(a + i * kk + k) * load64(b + j * kk + k);
+        s += load64(a + i * lda + k) * load64(b + j * ldb + k);
       finish(i, j, s);
     }
 }

@@ -3,6 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace ctnn::detail {
 
@@ -25,6 +30,46 @@ inline vec64<T> load64(const T* p) noexcept {
   vec64<T> v;
   __builtin_memcpy(&v, p, sizeof v);
   return v;
+}
+
+/// Stores v at p.  Taking v by value keeps the caller's vectors out of memory: GCC keeps an
+/// array of vectors whose address is taken on the stack, and reloads it at every step.
+template <class T>
+inline void store64(T* p, vec64<T> v) noexcept {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+
+/// Elements of T in one vec64.
+template <class T>
+inline constexpr std::size_t lanes_v = sizeof(vec64<T>) / sizeof(T);
+
+/// The first `count` (<= lanes_v<T>) elements at p, zeros after them: the short end of a row
+/// without reading past it.
+template <class T>
+inline vec64<T> load_partial(const T* p, std::size_t count) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << count) - 1), p);
+  else if constexpr (std::is_same_v<T, double>)
+    return _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << count) - 1), p);
+#endif
+  vec64<T> v{};
+  for (std::size_t i = 0; i < count; ++i)
+    v[i] = p[i];
+  return v;
+}
+
+/// Stores the first `count` (<= lanes_v<T>) elements of v at p and nothing after them.
+template <class T>
+inline void store_partial(T* p, vec64<T> v, std::size_t count) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << count) - 1), v);
+  else if constexpr (std::is_same_v<T, double>)
+    return _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << count) - 1), v);
+#endif
+  for (std::size_t i = 0; i < count; ++i)
+    p[i] = v[i];
 }
 
 template <class T>
