@@ -99,13 +99,16 @@ void augment(const T* in, T* out, std::size_t channels, std::size_t rows, std::s
                    : src[static_cast<std::size_t>(y) * cols + static_cast<std::size_t>(x)];
       };
       // The inverse map is affine: step along a row by (ax, ay), from row start (bx, by).
-      const double ax = cs / sx, ay = -sn / sy;
+      // Float along a row: it moves the coordinates by a few pixels, far within float
+      // precision, and converting from double at every pixel cost more than the sampling.
+      const auto ax = static_cast<float>(cs / sx), ay = static_cast<float>(-sn / sy);
       for (std::size_t y = 0; y < rows; ++y) {
         const double qy = static_cast<double>(y) - cy - ty, qx0 = -cx - tx;
-        const double bx = (cs * qx0 + sn * qy) / sx + cx, by = (-sn * qx0 + cs * qy) / sy + cy;
+        const auto bx = static_cast<float>((cs * qx0 + sn * qy) / sx + cx);
+        const auto by = static_cast<float>((-sn * qx0 + cs * qy) / sy + cy);
         for (std::size_t x = 0; x < cols; ++x) {
-          const auto px = static_cast<float>(bx + ax * static_cast<double>(x));
-          const auto py = static_cast<float>(by + ay * static_cast<double>(x));
+          const float px = bx + ax * static_cast<float>(x);
+          const float py = by + ay * static_cast<float>(x);
           const float fx = std::floor(px), fy = std::floor(py);
           const float wx = px - fx, wy = py - fy;
           const long x0 = static_cast<long>(fx), y0 = static_cast<long>(fy);
@@ -132,9 +135,10 @@ void augment(const T* in, T* out, std::size_t channels, std::size_t rows, std::s
     auto const& q = detail::normal_quantiles();
     const std::size_t n = channels * plane;
     const auto sd = static_cast<T>(a.noise);
+    // One hash of (seed, step, sample) per image, then one mix per four pixels.
+    const std::uint64_t base = mix64(seed ^ 0xbb67ae8584caa73bULL ^ mix64(step ^ mix64(sample)));
     for (std::size_t i = 0; i < n; i += 4) {
-      std::uint64_t h =
-          mix64(seed ^ 0xbb67ae8584caa73bULL ^ mix64(step ^ mix64(sample ^ mix64(i))));
+      std::uint64_t h = mix64(base + i * 0x9e3779b97f4a7c15ULL);
       for (std::size_t k = i; k < std::min(n, i + 4); ++k, h >>= 16) {
         const std::size_t bits = h & 0xffff, cell = bits >> 4;  // 4096 cells, 16 steps within each
         const float t = static_cast<float>(bits & 15) * (1.0f / 16.0f) + 1.0f / 32.0f;

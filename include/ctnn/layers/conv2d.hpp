@@ -231,11 +231,9 @@ private:
               (((kh % stride_v) * stride_v + kw % stride_v) * g::channels + c) * phased_plane<In> +
               kw / stride_v;
           T* row = col + ((c * K + kh) * K + kw) * ld;
-          for (std::size_t oh = 0; oh < g::out_height; ++oh) {
-            const T* from = plane + (oh + kh / stride_v) * phased_width<In>;
-            for (std::size_t ow = 0; ow < g::out_width; ++ow)
-              row[oh * g::out_width + ow] = from[ow];
-          }
+          for (std::size_t oh = 0; oh < g::out_height; ++oh)
+            detail::copy_run<g::out_width>(plane + (oh + kh / stride_v) * phased_width<In>,
+                                           row + oh * g::out_width);
         }
   }
 
@@ -255,8 +253,7 @@ private:
           for (std::size_t kh = 0; kh < K; ++kh) {
             T* to = padded + c * padded_plane<In> + (oh * stride_v + kh) * padded_width<In> +
                     ow * stride_v;
-            for (std::size_t kw = 0; kw < K; ++kw)
-              to[kw] += from[(c * K + kh) * K + kw];
+            detail::add_run<K>(from + (c * K + kh) * K, to);
           }
       }
     for (std::size_t c = 0; c < g::channels; ++c)

@@ -26,8 +26,9 @@ struct nn_operands {
 };
 
 // One register block: Rows rows of C by Vectors vectors of columns, the last of which holds
-// `last` lanes (a masked load and store when it is short).
-template <std::size_t Rows, std::size_t Vectors, bool Partial, bool Accumulate, class T>
+// `last` lanes (a masked load and store: as cheap as a plain one with AVX-512, so one
+// instantiation serves full and short strips, which keeps compile time down).
+template <std::size_t Rows, std::size_t Vectors, bool Accumulate, class T>
 inline void gemm_nn_block(nn_operands<T> const& o, std::size_t i, std::size_t j, std::size_t kk,
                           std::size_t last) noexcept {
   constexpr std::size_t w = lanes_v<T>;
@@ -40,7 +41,7 @@ inline void gemm_nn_block(nn_operands<T> const& o, std::size_t i, std::size_t j,
     vec64<T> bv[Vectors];
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < Vectors; ++v)
-      bv[v] = Partial && v + 1 == Vectors ? load_partial(bj + v * w, last) : load64(bj + v * w);
+      bv[v] = v + 1 == Vectors ? load_partial(bj + v * w, last) : load64(bj + v * w);
 #pragma GCC unroll 24
     for (std::size_t r = 0; r < Rows; ++r) {
       const T s = ai[r * o.a_row];
@@ -60,31 +61,28 @@ inline void gemm_nn_block(nn_operands<T> const& o, std::size_t i, std::size_t j,
               Accumulate ? acc[r * Vectors + v] + load64(out + v * w) : acc[r * Vectors + v]);
     const vec64<T> tail = acc[r * Vectors + Vectors - 1];
     T* to = out + (Vectors - 1) * w;
-    if constexpr (Partial)
-      store_partial(to, Accumulate ? tail + load_partial(to, last) : tail, last);
-    else
-      store64(to, Accumulate ? tail + load64(to) : tail);
+    store_partial(to, Accumulate ? tail + load_partial(to, last) : tail, last);
   }
 }
 
 // All rows of one strip of Vectors column vectors: blocks of as many rows as keep about 24
 // accumulators in registers, then the rest in blocks of 4, 2 and 1.
-template <std::size_t Vectors, bool Partial, bool Accumulate, class T>
+template <std::size_t Vectors, bool Accumulate, class T>
 inline void gemm_nn_strip(nn_operands<T> const& o, std::size_t m, std::size_t j, std::size_t kk,
                           std::size_t last) noexcept {
   constexpr std::size_t rows = Vectors == 1 ? 12 : 24 / Vectors;
   std::size_t i = 0;
   for (const std::size_t end = m - m % rows; i < end; i += rows)
-    gemm_nn_block<rows, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+    gemm_nn_block<rows, Vectors, Accumulate>(o, i, j, kk, last);
   if constexpr (rows > 4)
     for (const std::size_t end = m - (m - i) % 4; i < end; i += 4)
-      gemm_nn_block<4, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+      gemm_nn_block<4, Vectors, Accumulate>(o, i, j, kk, last);
   if (m - i >= 2) {
-    gemm_nn_block<2, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+    gemm_nn_block<2, Vectors, Accumulate>(o, i, j, kk, last);
     i += 2;
   }
   if (m - i == 1)
-    gemm_nn_block<1, Vectors, Partial, Accumulate>(o, i, j, kk, last);
+    gemm_nn_block<1, Vectors, Accumulate>(o, i, j, kk, last);
 }
 
 /// C[i][j] (+)= sum_k A(i, k) * B[k][j] for i < m, j < n, k < kk.  With Accumulate false, C
@@ -97,31 +95,23 @@ inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
   // block of A passes over it.
   std::size_t j = 0;
   for (const std::size_t end = n - n % strip; j < end; j += strip)
-    gemm_nn_strip<4, false, Accumulate>(o, m, j, kk, w);
-  const std::size_t rest = n - j, full = rest / w, last = rest % w;
-  switch (full + (last != 0 ? 4 : 0)) {
+    gemm_nn_strip<4, Accumulate>(o, m, j, kk, w);
+  // The rest: 1-4 vectors, the last of them possibly short.
+  const std::size_t rest = n - j, last = rest % w == 0 ? w : rest % w;
+  switch ((rest + w - 1) / w) {
   case 0:
     break;
   case 1:
-    gemm_nn_strip<1, false, Accumulate>(o, m, j, kk, w);
+    gemm_nn_strip<1, Accumulate>(o, m, j, kk, last);
     break;
   case 2:
-    gemm_nn_strip<2, false, Accumulate>(o, m, j, kk, w);
+    gemm_nn_strip<2, Accumulate>(o, m, j, kk, last);
     break;
   case 3:
-    gemm_nn_strip<3, false, Accumulate>(o, m, j, kk, w);
-    break;
-  case 4:
-    gemm_nn_strip<1, true, Accumulate>(o, m, j, kk, last);
-    break;
-  case 5:
-    gemm_nn_strip<2, true, Accumulate>(o, m, j, kk, last);
-    break;
-  case 6:
-    gemm_nn_strip<3, true, Accumulate>(o, m, j, kk, last);
+    gemm_nn_strip<3, Accumulate>(o, m, j, kk, last);
     break;
   default:
-    gemm_nn_strip<4, true, Accumulate>(o, m, j, kk, last);
+    gemm_nn_strip<4, Accumulate>(o, m, j, kk, last);
     break;
   }
 }

@@ -53,6 +53,8 @@ inline vec64<T> load_partial(const T* p, std::size_t count) noexcept {
   else if constexpr (std::is_same_v<T, double>)
     return _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << count) - 1), p);
 #endif
+  if (count == lanes_v<T>)  // without masked moves, whole vectors where possible
+    return load64(p);
   vec64<T> v{};
   for (std::size_t i = 0; i < count; ++i)
     v[i] = p[i];
@@ -68,8 +70,33 @@ inline void store_partial(T* p, vec64<T> v, std::size_t count) noexcept {
   else if constexpr (std::is_same_v<T, double>)
     return _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << count) - 1), v);
 #endif
+  if (count == lanes_v<T>)
+    return store64(p, v);
   for (std::size_t i = 0; i < count; ++i)
     p[i] = v[i];
+}
+
+/// to[0, N) = from[0, N), as whole-vector moves: a copy of a known size, where a loop of N
+/// scalar moves is what GCC makes of a short run whose neighbours it cannot rule out.
+template <std::size_t N, class T>
+inline void copy_run(const T* __restrict from, T* __restrict to) noexcept {
+  __builtin_memcpy(to, from, N * sizeof(T));
+}
+
+/// to[0, N) += from[0, N), as whole-vector loads, additions and stores.
+template <std::size_t N, class T>
+inline void add_run(const T* __restrict from, T* __restrict to) noexcept {
+  typedef T run __attribute__((vector_size(N * sizeof(T) >= 64 ? 64 : 16)));
+  constexpr std::size_t w = sizeof(run) / sizeof(T), body = N - N % w;
+  for (std::size_t i = 0; i < body; i += w) {
+    run a, b;
+    __builtin_memcpy(&a, from + i, sizeof a);
+    __builtin_memcpy(&b, to + i, sizeof b);
+    b += a;
+    __builtin_memcpy(to + i, &b, sizeof b);
+  }
+  for (std::size_t i = body; i < N; ++i)
+    to[i] += from[i];
 }
 
 template <class T>
