@@ -11,9 +11,7 @@
 #include <ctnn/layers/detail/window.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <type_traits>
 
@@ -58,7 +56,7 @@ private:
       block_samples = std::max<std::size_t>(1, 65536 / (patch<In> * positions<In>));
   // With fewer filters than a vector has lanes, dW is better formed as dot products along
   // the positions than as rows of Out lanes.
-  static constexpr bool weight_grad_by_dots = Out < 16;
+  static constexpr bool weight_grad_by_dots = Out < detail::lanes_v<float>;
   template <class In, class T>
   static T bias(const T* params, std::size_t o) noexcept {
     if constexpr (has_bias)
@@ -70,12 +68,12 @@ private:
   // The scratch: every sample's im2col matrix (built by forward, reused by backward: rebuilding
   // it cost more than keeping it), then a block's outputs or deltas in both layouts, a block's
   // matrix delta, the weight gradient transposed, and the input padded and split by phase.
+  // The matrices come first, at offset 0.
   template <class In>
   struct scratch_layout {
-    std::size_t matrices, outputs, deltas_t, matrix_delta, weight_grad_t, phases, padded, total;
+    std::size_t outputs, deltas_t, matrix_delta, weight_grad_t, phases, padded, total;
     constexpr explicit scratch_layout(std::size_t capacity) noexcept {
       const std::size_t block = std::min(block_samples<In>, capacity);
-      matrices = 0;
       outputs = capacity * patch<In> * positions<In>;
       deltas_t = outputs + Out * block * positions<In>;
       matrix_delta = deltas_t + block * positions<In> * Out;
