@@ -34,15 +34,12 @@ struct dataset {
   }
 };
 
-/// Loads an image file and its label file (raw or .gz), scaling pixels to [0, 1].  Fails
-/// with a data_error naming the file when either is bad or their counts differ.
-inline dataset load_idx(std::filesystem::path const& images, std::filesystem::path const& labels,
-                        std::size_t classes = 10) {
-  idx_images im = read_idx_images(images);
-  std::vector<std::uint8_t> lb = read_idx_labels(labels, classes);
+namespace detail {
+inline dataset make_dataset(idx_images im, std::vector<std::uint8_t> lb, std::size_t classes,
+                            std::string const& images_name, std::string const& labels_name) {
   if (lb.size() != im.count)
-    throw data_error(labels.string() + ": " + std::to_string(lb.size()) + " labels for the " +
-                     std::to_string(im.count) + " images of " + images.string());
+    throw data_error(labels_name + ": " + std::to_string(lb.size()) + " labels for the " +
+                     std::to_string(im.count) + " images of " + images_name);
   dataset d;
   d.rows = im.rows;
   d.cols = im.cols;
@@ -52,6 +49,27 @@ inline dataset load_idx(std::filesystem::path const& images, std::filesystem::pa
     d.images[i] = static_cast<float>(im.pixels[i]) * (1.0f / 255.0f);
   d.labels = std::move(lb);
   return d;
+}
+}  // namespace detail
+
+/// Loads an image file and its label file (raw or .gz), scaling pixels to [0, 1].  Fails
+/// with a data_error naming the file when either is bad or their counts differ.
+inline dataset load_idx(std::filesystem::path const& images, std::filesystem::path const& labels,
+                        std::size_t classes = 10) {
+  idx_images im = read_idx_images(images);
+  std::vector<std::uint8_t> lb = read_idx_labels(labels, classes);
+  return detail::make_dataset(std::move(im), std::move(lb), classes, images.string(),
+                              labels.string());
+}
+
+/// load_idx of two files' bytes in memory (raw or gzip); the names stand for the files in
+/// messages.
+inline dataset load_idx(std::span<const std::uint8_t> images, std::string const& images_name,
+                        std::span<const std::uint8_t> labels, std::string const& labels_name,
+                        std::size_t classes = 10) {
+  idx_images im = read_idx_images(images, images_name);
+  std::vector<std::uint8_t> lb = read_idx_labels(labels, labels_name, classes);
+  return detail::make_dataset(std::move(im), std::move(lb), classes, images_name, labels_name);
 }
 
 /// The file `stem` in dir, as `stem.gz` or `stem` (whichever exists, .gz first).
