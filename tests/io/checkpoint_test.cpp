@@ -10,7 +10,12 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <span>
+#include <vector>
+
+#include <unistd.h>
 
 using namespace ctnn;
 using Catch::Matchers::Contains;
@@ -160,4 +165,61 @@ TEST_CASE("training resumed from a checkpoint matches training straight through"
   tr.fit(*resumed, opt_resumed, train_set, test_set, o, pos);
   CHECK(resumed->parameters == straight->parameters);
   CHECK(resumed->state == straight->state);
+}
+
+TEST_CASE("a network without batch_norm (no state) round-trips", "[io][checkpoint]") {
+  // Its state array is empty, and memcpy into its null data() was undefined (UBSan stopped it).
+  using plain = network<input<6>, dense<5>, relu, dense<3>>;
+  static_assert(plain::state_count == 0);
+  test::temp_dir dir("ckpt-plain");
+  auto m = random_model<plain>(4);
+  sgd<plain::parameter_count> opt;
+  save_checkpoint(dir / "p.ckpt", *m, opt, {1, 10, 0.5, 0.5, 0, 16, 160});
+  auto loaded = std::make_unique<model<plain>>();
+  training_position pos;
+  load_checkpoint(dir / "p.ckpt", *loaded, opt, pos);
+  CHECK(loaded->parameters == m->parameters);
+  CHECK(pos.batch == 16);
+  CHECK(pos.samples == 160);
+}
+
+TEST_CASE("checkpoints load from bytes in memory, with the position of version 2",
+          "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-bytes");
+  auto m = random_model<net_a>(1);
+  adam<P> opt;
+  save_checkpoint(dir / "a.ckpt", *m, opt, {1, 45, 2.0, 0.5, 5, 32, 1280});
+  std::ifstream f(dir / "a.ckpt", std::ios::binary);
+  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(f), {}};
+  auto loaded = std::make_unique<model<net_a>>();
+  training_position pos;
+  load_checkpoint(std::span<const std::uint8_t>(bytes), "memory", *loaded, opt, pos);
+  CHECK(loaded->parameters == m->parameters);
+  CHECK(pos.epoch == 1);
+  CHECK(pos.step == 45);
+  CHECK(pos.epoch_step == 5);
+  CHECK(pos.batch == 32);
+  CHECK(pos.samples == 1280);
+  const std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 20);
+  CHECK_THROWS_WITH(load_checkpoint(std::span<const std::uint8_t>(cut), "cut", *loaded, opt, pos),
+                    Contains("cut: corrupt or truncated checkpoint"));
+}
+
+TEST_CASE("a save removes the temporary files that killed saves left", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-stale");
+  auto m = random_model<net_a>(1);
+  sgd<P> opt;
+  // A save killed mid-write leaves ".c.ckpt.tmp.<pid>"; no process has pid 2147483646, while
+  // the parent of this test is alive and keeps its (pretend) save in progress.
+  const auto dead = dir / ".c.ckpt.tmp.2147483646";
+  const auto alive = dir / (".c.ckpt.tmp." + std::to_string(::getppid()));
+  const auto other = dir / ".d.ckpt.tmp.2147483646";
+  for (auto const& p : {dead, alive, other})
+    test::write_raw(p, {1, 2, 3});
+  save_checkpoint(dir / "c.ckpt", *m, opt, {});
+  CHECK_FALSE(std::filesystem::exists(dead));
+  CHECK(std::filesystem::exists(alive));
+  CHECK(std::filesystem::exists(other));  // another checkpoint's: not ours to judge
+  CHECK(std::filesystem::exists(dir / "c.ckpt"));
+  CHECK_THROWS_WITH(save_checkpoint(dir.path, *m, opt, {}), Contains("is a folder"));
 }

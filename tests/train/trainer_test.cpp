@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <memory>
 
 using namespace ctnn;
@@ -124,4 +125,88 @@ TEST_CASE("evaluation fills the confusion matrix", "[train][trainer]") {
     }
   CHECK(total == 256);
   CHECK(static_cast<double>(diagonal) / 256 == Approx(e.accuracy));
+}
+
+TEST_CASE("a run resumed at an epoch's end goes on with another batch size",
+          "[train][trainer][resume]") {
+  // The position used to be steps only: with another batch, an unsigned subtraction wrapped
+  // and the resumed run trained nothing (and said nothing).
+  const auto train_set = test::quadrant_images(256, 1), test_set = test::quadrant_images(64, 2);
+  auto m = std::make_unique<model<small_net>>();
+  initializer init(init_scheme::he_normal, 3);
+  m->initialize(init);
+  adam<small_net::parameter_count> opt;
+  train_options o;
+  o.batch = 32;
+  o.quiet = true;
+  trainer<small_net, 32> tr(1);
+  const auto first = tr.fit(*m, opt, train_set, test_set, o);
+  CHECK(first.position.epoch == 1);
+  CHECK(first.position.step == 8);
+  CHECK(first.position.epoch_step == 0);
+  CHECK(first.position.batch == 32);
+  for (std::size_t batch : {16u, 64u}) {
+    o.batch = batch;
+    o.epochs = 2;
+    const auto second = tr.fit(*m, opt, train_set, test_set, o, first.position);
+    CHECK(second.images == 256);
+    CHECK(second.position.epoch == 2);
+    CHECK(second.position.step == 8 + 256 / batch);
+  }
+}
+
+TEST_CASE("a run stopped mid-epoch refuses another batch size or training set",
+          "[train][trainer][resume]") {
+  const auto train_set = test::quadrant_images(256, 1), test_set = test::quadrant_images(64, 2);
+  auto m = std::make_unique<model<small_net>>();
+  initializer init(init_scheme::he_normal, 3);
+  m->initialize(init);
+  adam<small_net::parameter_count> opt;
+  train_options o;
+  o.batch = 32;
+  o.max_steps = 3;
+  o.quiet = true;
+  trainer<small_net, 32> tr(1);
+  const auto first = tr.fit(*m, opt, train_set, test_set, o);
+  CHECK(first.position.epoch == 0);
+  CHECK(first.position.epoch_step == 3);
+  o.max_steps = 0;
+  o.batch = 16;
+  CHECK_THROWS_WITH(tr.fit(*m, opt, train_set, test_set, o, first.position),
+                    Contains("cannot continue the unfinished epoch 1: it was 3 steps of batch "
+                             "size 32 into 256 training images, and this run has batch size 16"));
+  o.batch = 32;
+  const auto fewer = test::quadrant_images(128, 1);
+  CHECK_THROWS_WITH(tr.fit(*m, opt, fewer, test_set, o, first.position),
+                    Contains("use the same batch size and training set"));
+  const auto rest = tr.fit(*m, opt, train_set, test_set, o, first.position);
+  CHECK(rest.images == 5 * 32);
+  CHECK(rest.position.step == 8);
+  CHECK(rest.position.epoch == 1);
+}
+
+TEST_CASE("a stop request ends training after the step under way", "[train][trainer]") {
+  const auto train_set = test::quadrant_images(256, 1), test_set = test::quadrant_images(64, 2);
+  auto m = std::make_unique<model<small_net>>();
+  initializer init(init_scheme::he_normal, 3);
+  m->initialize(init);
+  adam<small_net::parameter_count> opt;
+  std::atomic<bool> stop{false};
+  train_options o;
+  o.batch = 32;
+  o.epochs = 3;
+  o.quiet = true;
+  o.stop = &stop;
+  o.on_epoch_end = [&](training_position const&) { stop = true; };
+  trainer<small_net, 32> tr(2);
+  const auto r = tr.fit(*m, opt, train_set, test_set, o);
+  CHECK(r.interrupted);
+  CHECK(r.position.epoch == 1);
+  CHECK(r.position.step == 8);
+}
+
+TEST_CASE("the thread count is capped, with the number in the message", "[train][trainer]") {
+  CHECK_THROWS_WITH(trainer<small_net>(max_threads + 1),
+                    Contains("65 threads requested; a trainer runs at most 64"));
+  CHECK_THROWS_WITH(trainer<small_net>(0), Contains("at least 1"));
 }

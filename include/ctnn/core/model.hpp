@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <span>
 
 namespace ctnn {
@@ -51,9 +52,46 @@ struct workspace {
   static constexpr std::size_t input_count = Capacity * size_v<typename Net::input_shape>;
   // Left uninitialised: every element is written by a pass before it is read.
   std::array<T, Net::workspace_count(Capacity)> buffer;
+  // Samples of the last forward pass run in this workspace (0: none yet); backward refuses
+  // to run over activations no forward wrote.
+  std::size_t forward_samples = 0;
 
   T* input() noexcept { return buffer.data(); }
   T* region() noexcept { return buffer.data() + input_count; }
 };
+
+namespace detail {
+template <std::size_t Bytes, std::size_t Limit>
+struct stack_object_check {
+  static_assert(Bytes <= Limit, "ctnn::require_stack<Object, Limit>: the object (left, bytes) is "
+                                "larger than the stack limit (right); allocate it with "
+                                "ctnn::make_model or ctnn::make_workspace instead");
+  static constexpr bool value = true;  // the assertion above is the report
+};
+}  // namespace detail
+
+/// Whether an object of type Object may live on the stack: sizeof(Object) <= Limit
+/// (default CTNN_STACK_LIMIT_BYTES, 1 MiB; a thread's stack is often 512 KiB to 8 MiB).
+template <class Object, std::size_t Limit = std::size_t{CTNN_STACK_LIMIT_BYTES}>
+inline constexpr bool fits_on_stack_v = sizeof(Object) <= Limit;
+
+/// The guard for stack objects: `static_assert(ctnn::require_stack<workspace<Net, float, 32>>);`
+/// before declaring one as a local.  When it does not fit, the diagnostic shows both sizes
+/// in bytes and names the heap alternative (make_model, make_workspace).
+template <class Object, std::size_t Limit = std::size_t{CTNN_STACK_LIMIT_BYTES}>
+inline constexpr bool require_stack = detail::stack_object_check<sizeof(Object), Limit>::value;
+
+/// A model on the heap, zero-initialised like a value-initialised model.
+template <network_type Net, class T = float>
+std::unique_ptr<model<Net, T>> make_model() {
+  return std::make_unique<model<Net, T>>();
+}
+
+/// A workspace on the heap, left uninitialised (a pass writes what it reads), so memory for
+/// samples never used is never touched.
+template <network_type Net, class T = float, std::size_t Capacity = 1>
+std::unique_ptr<workspace<Net, T, Capacity>> make_workspace() {
+  return std::make_unique_for_overwrite<workspace<Net, T, Capacity>>();
+}
 
 }  // namespace ctnn

@@ -8,6 +8,8 @@
 
 #include <zlib.h>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -19,9 +21,11 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace ctnn {
@@ -36,10 +40,13 @@ struct checkpoint_error : std::runtime_error {
 ///   string network fingerprint (architecture<Net>() and the scalar type)
 ///   string optimizer kind
 ///   u64 epoch, u64 step, f64 train_seconds, f64 best_accuracy, u64 optimizer steps
+///   (version 2:) u64 epoch_step, u64 batch, u64 samples
 ///   u64 n + n values: parameters; then state; then optimizer state
 ///   u32 CRC-32 of everything before it
 /// where string = u32 length + bytes.
-inline constexpr std::uint32_t checkpoint_version = 1;
+/// Version 2 added where in its epoch a run stopped (epoch_step, batch, samples); version 1
+/// files are still read.
+inline constexpr std::uint32_t checkpoint_version = 2;
 inline constexpr char checkpoint_magic[8] = {'C', 'T', 'N', 'N', 'C', 'K', 'P', 'T'};
 
 /// What identifies a network in its checkpoints: its layers and shapes and its scalar type.
@@ -54,6 +61,8 @@ namespace detail {
 class byte_writer {
 public:
   void bytes(const void* p, std::size_t n) {
+    if (n == 0)  // an empty array's data() may be null
+      return;
     auto b = static_cast<const std::uint8_t*>(p);
     out.insert(out.end(), b, b + n);
   }
@@ -76,11 +85,12 @@ public:
 
 class byte_reader {
 public:
-  byte_reader(std::string name, std::vector<std::uint8_t> const& b)
-      : name_(std::move(name)), b_(b) {}
+  byte_reader(std::string name, std::span<const std::uint8_t> b) : name_(std::move(name)), b_(b) {}
   void bytes(void* p, std::size_t n, char const* what) {
     if (b_.size() - at_ < n)
       throw checkpoint_error(name_ + ": truncated checkpoint (ends inside the " + what + ")");
+    if (n == 0)  // memcpy into an empty array's null data() is undefined
+      return;
     std::memcpy(p, b_.data() + at_, n);
     at_ += n;
   }
@@ -110,7 +120,7 @@ public:
 
 private:
   std::string name_;
-  std::vector<std::uint8_t> const& b_;
+  std::span<const std::uint8_t> b_;
   std::size_t at_ = 0;
 };
 
@@ -132,17 +142,53 @@ inline std::vector<std::uint8_t> read_file(std::filesystem::path const& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// The temporary file a save of `path` by process `pid` writes: ".<name>.tmp.<pid>" beside it.
+inline std::string temp_prefix(std::filesystem::path const& path) {
+  // Built with += : GCC 12 warns falsely (-Wrestrict) about "." + std::string&&.
+  std::string prefix = ".";
+  prefix += path.filename().string();
+  prefix += ".tmp.";
+  return prefix;
+}
+
+/// Removes the temporary files that earlier saves of `path` left behind when they were killed
+/// (".<name>.tmp.<pid>" whose process no longer exists); returns how many.  A save in
+/// progress in another live process keeps its file.
+inline std::size_t remove_stale_temp_files(std::filesystem::path const& path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  const std::string prefix = temp_prefix(path);
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (auto const& e : fs::directory_iterator(dir, ec)) {
+    const std::string f = e.path().filename().string();
+    if (f.size() <= prefix.size() || f.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    const std::string digits = f.substr(prefix.size());
+    if (digits.size() > 10 || digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const long long pid = std::stoll(digits);
+    const bool gone =
+        pid <= 0 || pid > 0x7fffffff || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH);
+    if (pid != ::getpid() && gone && e.is_regular_file(ec)) {
+      std::error_code rm;
+      removed += fs::remove(e.path(), rm) ? 1 : 0;
+    }
+  }
+  return removed;
+}
+
 // Writes to a temporary file beside the target, flushes it to disk, then renames it over
-// the target: a crash leaves either the old file or the new one, never half of one.
+// the target: a crash leaves either the old file or the new one, never half of one.  The
+// temporary files of killed saves are removed first.
 inline void write_atomically(std::filesystem::path const& path,
                              std::vector<std::uint8_t> const& data) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  // Built with += : GCC 12 warns falsely (-Wrestrict) about "." + std::string&&.
-  std::string tmp_name = ".";
-  tmp_name += path.filename().string();
-  tmp_name += ".tmp.";
-  tmp_name += std::to_string(::getpid());
-  const std::filesystem::path tmp = dir / tmp_name;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw checkpoint_error(path.string() + ": is a folder, not a checkpoint file");
+  remove_stale_temp_files(path);
+  const std::filesystem::path tmp = dir / (temp_prefix(path) + std::to_string(::getpid()));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     throw checkpoint_error(path.string() + ": cannot create " + tmp.string() + ": " +
@@ -154,15 +200,17 @@ inline void write_atomically(std::filesystem::path const& path,
       const int err = errno;
       ::close(fd);
       std::filesystem::remove(tmp);
-      throw checkpoint_error(path.string() + ": write failed: " + std::strerror(err));
+      throw checkpoint_error(path.string() + ": cannot write the checkpoint (" +
+                             std::strerror(err) + "); the previous file is unchanged");
     }
     done += static_cast<std::size_t>(w);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
     std::filesystem::remove(tmp);
-    throw checkpoint_error(path.string() + ": could not flush the checkpoint to disk");
+    throw checkpoint_error(path.string() + ": could not flush the checkpoint to disk (" +
+                           std::strerror(err) + "); the previous file is unchanged");
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::filesystem::remove(tmp);
@@ -177,16 +225,11 @@ struct checkpoint_header {
   std::string fingerprint, optimizer;
 };
 
-/// Reads and verifies a checkpoint file's magic, version and checksum; returns its header.
-/// Fails with a checkpoint_error naming the file when it is not a ctnn checkpoint, is
-/// truncated or corrupt.
-inline checkpoint_header read_checkpoint_header(std::filesystem::path const& path,
-                                                std::vector<std::uint8_t>* contents = nullptr) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw checkpoint_error(name + ": no such checkpoint file");
-  auto bytes = detail::read_file(path);
+/// Verifies the magic, version and checksum of a checkpoint's bytes and returns its header
+/// and version; `name` stands for the file in messages.  Fails with a checkpoint_error when
+/// the bytes are not a ctnn checkpoint, are truncated or corrupt.
+inline std::pair<checkpoint_header, std::uint32_t>
+parse_checkpoint_header(std::span<const std::uint8_t> bytes, std::string const& name) {
   if (bytes.size() < sizeof checkpoint_magic + 8 ||
       std::memcmp(bytes.data(), checkpoint_magic, sizeof checkpoint_magic) != 0)
     throw checkpoint_error(name + ": not a ctnn checkpoint");
@@ -194,16 +237,33 @@ inline checkpoint_header read_checkpoint_header(std::filesystem::path const& pat
   std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
   if (stored != detail::crc32_of(bytes.data(), bytes.size() - 4))
     throw checkpoint_error(name + ": corrupt or truncated checkpoint (checksum mismatch)");
-  detail::byte_reader r(name, bytes);
+  detail::byte_reader r(name, bytes.first(bytes.size() - 4));
   char magic[8];
   r.bytes(magic, 8, "header");
   const auto version = r.value<std::uint32_t>("header");
-  if (version != checkpoint_version)
+  if (version != 1 && version != checkpoint_version)
     throw checkpoint_error(name + ": checkpoint format version " + std::to_string(version) +
-                           ", this program reads version " + std::to_string(checkpoint_version));
+                           ", this program reads versions 1 to " +
+                           std::to_string(checkpoint_version));
   checkpoint_header h;
   h.fingerprint = r.string("network fingerprint");
   h.optimizer = r.string("optimizer kind");
+  return {h, version};
+}
+
+/// Reads and verifies a checkpoint file's magic, version and checksum; returns its header.
+/// Fails with a checkpoint_error naming the file when it is not a ctnn checkpoint, is
+/// truncated or corrupt.
+inline checkpoint_header read_checkpoint_header(std::filesystem::path const& path,
+                                                std::vector<std::uint8_t>* contents = nullptr) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw checkpoint_error(name + ": is a folder, not a checkpoint file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw checkpoint_error(name + ": no such checkpoint file");
+  auto bytes = detail::read_file(path);
+  checkpoint_header h = parse_checkpoint_header(bytes, name).first;
   if (contents != nullptr)
     *contents = std::move(bytes);
   return h;
@@ -223,6 +283,9 @@ void save_checkpoint(std::filesystem::path const& path, model<Net, T> const& m,
   w.value(pos.train_seconds);
   w.value(pos.best_accuracy);
   w.value(static_cast<std::uint64_t>(opt.steps()));
+  w.value(static_cast<std::uint64_t>(pos.epoch_step));
+  w.value(static_cast<std::uint64_t>(pos.batch));
+  w.value(static_cast<std::uint64_t>(pos.samples));
   w.array(std::span<const T>(m.parameters));
   w.array(std::span<const T>(m.state));
   w.array(std::span<const T>(opt.state()));
@@ -230,22 +293,21 @@ void save_checkpoint(std::filesystem::path const& path, model<Net, T> const& m,
   detail::write_atomically(path, w.out);
 }
 
-/// Loads a checkpoint into m, opt and pos.  Nothing is changed unless the whole file is
-/// valid and was written by the same network (same layers, shapes and scalar type) and
-/// optimizer; otherwise a checkpoint_error names both.
+/// Loads a checkpoint's bytes into m, opt and pos; `name` stands for the file in messages.
+/// Nothing is changed unless the whole checkpoint is valid and was written by the same
+/// network (same layers, shapes and scalar type) and optimizer; otherwise a checkpoint_error
+/// names both.
 template <class Net, class T, class Optimizer>
-void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimizer& opt,
-                     training_position& pos) {
-  const std::string name = path.string();
-  std::vector<std::uint8_t> bytes;
-  const checkpoint_header h = read_checkpoint_header(path, &bytes);
+void load_checkpoint(std::span<const std::uint8_t> bytes, std::string const& name, model<Net, T>& m,
+                     Optimizer& opt, training_position& pos) {
+  const auto [h, version] = parse_checkpoint_header(bytes, name);
   if (h.fingerprint != fingerprint<Net, T>())
     throw checkpoint_error(name + ": checkpoint of another network.\n  checkpoint: " +
                            h.fingerprint + "\n  this program: " + fingerprint<Net, T>());
   if (h.optimizer != Optimizer::kind())
     throw checkpoint_error(name + ": checkpoint was trained with optimizer '" + h.optimizer +
                            "', this run uses '" + Optimizer::kind() + "'");
-  detail::byte_reader r(name, bytes);
+  detail::byte_reader r(name, bytes.first(bytes.size() - 4));
   char skip[8];
   r.bytes(skip, 8, "header");
   r.value<std::uint32_t>("header");
@@ -257,6 +319,14 @@ void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimi
   p.train_seconds = r.value<double>("position");
   p.best_accuracy = r.value<double>("position");
   const auto opt_steps = r.value<std::uint64_t>("position");
+  if (version >= 2) {
+    p.epoch_step = r.value<std::uint64_t>("position");
+    p.batch = r.value<std::uint64_t>("position");
+    p.samples = r.value<std::uint64_t>("position");
+  }
+  if (!std::isfinite(p.train_seconds) || p.train_seconds < 0 || !(p.best_accuracy >= 0) ||
+      p.best_accuracy > 1 || p.epoch_step > p.step)
+    throw checkpoint_error(name + ": the training position in the checkpoint is impossible");
   auto fresh = std::make_unique<model<Net, T>>();
   auto fresh_opt = std::make_unique<Optimizer>(opt);
   r.array(std::span<T>(fresh->parameters), "parameters");
@@ -269,6 +339,15 @@ void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimi
   m = *fresh;
   opt = *fresh_opt;
   pos = p;
+}
+
+/// Loads a checkpoint file into m, opt and pos; see the overload above.
+template <class Net, class T, class Optimizer>
+void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimizer& opt,
+                     training_position& pos) {
+  std::vector<std::uint8_t> bytes;
+  read_checkpoint_header(path, &bytes);
+  load_checkpoint(std::span<const std::uint8_t>(bytes), path.string(), m, opt, pos);
 }
 
 }  // namespace ctnn

@@ -12,6 +12,7 @@
 #include <ctnn/train/detail/thread_team.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -39,11 +40,18 @@ struct evaluation {
 
 /// Where training is: what a checkpoint stores so that --resume continues from there.
 struct training_position {
-  std::size_t epoch = 0;     // epochs completed
-  std::size_t step = 0;      // optimizer steps taken in all
-  double train_seconds = 0;  // training wall time so far (evaluation excluded)
-  double best_accuracy = 0;  // best test accuracy seen
+  std::size_t epoch = 0;       // epochs completed
+  std::size_t step = 0;        // optimizer steps taken in all
+  double train_seconds = 0;    // training wall time so far (evaluation excluded)
+  double best_accuracy = 0;    // best test accuracy seen
+  std::size_t epoch_step = 0;  // steps taken in the epoch under way (0: at an epoch's end)
+  std::size_t batch = 0;       // batch size and training-set size those steps were taken with
+  std::size_t samples = 0;     //   (0: not recorded, a version-1 checkpoint)
 };
+
+/// The most threads a trainer runs: each holds a workspace of Shard samples and a gradient
+/// buffer, so a mistyped count must not reserve gigabytes.
+inline constexpr std::size_t max_threads = 64;
 
 /// One optimizer step, for curves.
 struct step_record {
@@ -68,6 +76,9 @@ struct train_options {
   std::size_t max_steps = 0;   // stop after this many steps in all (0: no limit)
   bool quiet = false;          // no progress bar
   augmentation augment{};      // transforms applied to each training image as it is used
+  // When set (e.g. by a signal handler), training ends after the step under way and the
+  // report says so (training_report::interrupted).
+  std::atomic<bool> const* stop = nullptr;
   std::function<void(training_position const&)> on_epoch_end{};  // e.g. save a checkpoint
 };
 
@@ -79,6 +90,7 @@ struct training_report {
   std::size_t images = 0;    // images trained on in this run
   double train_seconds = 0;  // training wall time of this run, evaluation excluded
   bool target_reached = false;
+  bool interrupted = false;  // train_options::stop was set
   double images_per_second() const { return train_seconds > 0 ? images / train_seconds : 0; }
 };
 
@@ -94,12 +106,12 @@ public:
   static constexpr std::size_t in_size = size_v<typename Net::input_shape>;
   static constexpr std::size_t classes = size_v<typename Net::output_shape>;
 
-  explicit trainer(std::size_t threads) : team_(threads == 0 ? 1 : threads) {
-    if (threads == 0)
-      throw training_error("threads must be at least 1");
+  explicit trainer(std::size_t threads) : team_(checked_threads(threads)) {
     lanes_.resize(team_.size());
     for (auto& l : lanes_) {
-      l.ws = std::make_unique<workspace<Net, T, Shard>>();
+      // Not zero-filled: a pass writes every element it reads, so pages never used by a
+      // small shard are never touched.
+      l.ws = make_workspace<Net, T, Shard>();
       l.grads = std::make_unique<gradients<Net, T>>();
       l.state = std::make_unique<std::array<T, Net::state_count>>();
       l.dlogits.resize(Shard * classes);
@@ -123,14 +135,15 @@ public:
     if (o.batch > train.size())
       throw training_error("batch size " + std::to_string(o.batch) + " is larger than the " +
                            std::to_string(train.size()) + " training images");
+    const std::size_t steps_per_epoch =
+        train.size() / o.batch;  // the last partial batch is dropped
     training_report rep;
     rep.position = start;
+    rep.position.epoch_step = resume_step(start, o.batch, train.size(), steps_per_epoch);
     augment_ = o.augment;
     ctnn::schedule sched = o.schedule;
     if (start.best_accuracy > 0)
       sched.observe_accuracy(start.best_accuracy);
-    const std::size_t steps_per_epoch =
-        train.size() / o.batch;  // the last partial batch is dropped
     progress_bar bar(o.quiet);
     auto grads = std::make_unique<gradients<Net, T>>();
     using clock = std::chrono::steady_clock;
@@ -140,10 +153,15 @@ public:
       const auto order = shuffled_indices(train.size(), o.seed * 1'000'003 + epoch);
       double epoch_loss = 0, epoch_correct = 0;
       std::size_t epoch_images = 0;
-      const std::size_t first = rep.position.step - epoch * steps_per_epoch;  // resumed mid-epoch
-      for (std::size_t s = std::min(first, steps_per_epoch); s < steps_per_epoch; ++s) {
+      rep.position.batch = o.batch;
+      rep.position.samples = train.size();
+      for (std::size_t s = rep.position.epoch_step; s < steps_per_epoch; ++s) {
         if (o.max_steps != 0 && rep.position.step >= o.max_steps)
           break;
+        if (o.stop != nullptr && o.stop->load()) {
+          rep.interrupted = true;
+          break;
+        }
         const double progress =
             static_cast<double>(epoch) + static_cast<double>(s) / steps_per_epoch;
         const T lr = static_cast<T>(sched.rate(o.learning_rate, progress));
@@ -164,6 +182,7 @@ public:
         rep.position.train_seconds += dt;
         rep.images += o.batch;
         ++rep.position.step;
+        rep.position.epoch_step = s + 1;
         epoch_loss += loss * o.batch;
         epoch_correct += correct;
         epoch_images += o.batch;
@@ -179,15 +198,22 @@ public:
             break;
         }
       }
-      if (rep.target_reached || (o.max_steps != 0 && rep.position.step >= o.max_steps)) {
-        if (rep.evaluations.empty() || rep.evaluations.back().step != rep.position.step)
+      if (rep.target_reached || rep.interrupted ||
+          (o.max_steps != 0 && rep.position.step >= o.max_steps)) {
+        if (!rep.interrupted &&
+            (rep.evaluations.empty() || rep.evaluations.back().step != rep.position.step))
           evaluate_and_record(m, test, rep, sched,
-                              static_cast<double>(rep.position.step) / steps_per_epoch, o);
-        if (rep.position.step % steps_per_epoch == 0)
-          rep.position.epoch = rep.position.step / steps_per_epoch;
+                              static_cast<double>(epoch) +
+                                  static_cast<double>(rep.position.epoch_step) / steps_per_epoch,
+                              o);
+        if (rep.position.epoch_step == steps_per_epoch) {
+          rep.position.epoch = epoch + 1;
+          rep.position.epoch_step = 0;
+        }
         break;
       }
       rep.position.epoch = epoch + 1;
+      rep.position.epoch_step = 0;
       bar.finish();
       if (o.on_epoch_end)
         o.on_epoch_end(rep.position);
@@ -241,6 +267,48 @@ private:
     double loss = 0;
     std::size_t correct = 0;
   };
+
+  static std::size_t checked_threads(std::size_t threads) {
+    if (threads == 0)
+      throw training_error("threads must be at least 1");
+    if (threads > max_threads)
+      throw training_error(std::to_string(threads) + " threads requested; a trainer runs at most " +
+                           std::to_string(max_threads) + " (ctnn::max_threads)");
+    return threads;
+  }
+
+  // Where in its epoch a run resumed from `start` begins.  A run stopped mid-epoch can only
+  // go on with the same batch size over the same training set (its shuffled order and the
+  // steps taken depend on them); one stopped at an epoch's end can go on with any.
+  static std::size_t resume_step(training_position const& start, std::size_t batch,
+                                 std::size_t samples, std::size_t steps_per_epoch) {
+    if (start.batch == 0) {  // version 1: only the total step count is known
+      if (start.step == start.epoch * steps_per_epoch)
+        return 0;
+      if (start.step > start.epoch * steps_per_epoch &&
+          start.step - start.epoch * steps_per_epoch < steps_per_epoch)
+        return start.step - start.epoch * steps_per_epoch;
+      throw training_error("cannot continue: the saved position (epoch " +
+                           std::to_string(start.epoch) + ", step " + std::to_string(start.step) +
+                           ") does not fit " + std::to_string(steps_per_epoch) +
+                           " steps per epoch; use the batch size and training set it was "
+                           "trained with");
+    }
+    if (start.epoch_step == 0)
+      return 0;
+    if (start.batch != batch || start.samples != samples)
+      throw training_error(
+          "cannot continue the unfinished epoch " + std::to_string(start.epoch + 1) + ": it was " +
+          std::to_string(start.epoch_step) + " steps of batch size " + std::to_string(start.batch) +
+          " into " + std::to_string(start.samples) +
+          " training images, and this run has batch size " + std::to_string(batch) + " and " +
+          std::to_string(samples) + " training images; use the same batch size and training set");
+    if (start.epoch_step >= steps_per_epoch)
+      throw training_error("cannot continue: the saved position (step " +
+                           std::to_string(start.epoch_step) + " of an epoch) is past the " +
+                           std::to_string(steps_per_epoch) + " steps of an epoch");
+    return start.epoch_step;
+  }
 
   static void check_labels(dataset const& d, char const* what) {
     if (d.classes > classes)
