@@ -33,6 +33,10 @@ template <class LayerError>
 struct in_branch {};
 template <class LayerError>
 struct in_skip {};
+/// The branch (or skip path) is an empty sequence<>: it has no layer to run.  A path that
+/// passes its input on unchanged is written ctnn::identity.
+struct branch_is_empty_use_identity {};
+struct skip_is_empty_use_identity {};
 
 namespace detail {
 template <class X>
@@ -48,6 +52,7 @@ template <class Seq, class In>
 struct path;
 template <class... L, class In>
 struct path<sequence<L...>, In> {
+  static constexpr std::size_t size = sizeof...(L);
   using walk = infer_t<In, L...>;
   using chain_type = chain<In, L...>;
   static std::string name() {
@@ -61,7 +66,11 @@ template <class Branch, class Skip, class In>
 consteval auto residual_reason() {
   using b = typename Branch::walk;
   using s = typename Skip::walk;
-  if constexpr (!std::is_same_v<typename b::error, ok>)
+  if constexpr (Branch::size == 0)
+    return branch_is_empty_use_identity{};
+  else if constexpr (Skip::size == 0)
+    return skip_is_empty_use_identity{};
+  else if constexpr (!std::is_same_v<typename b::error, ok>)
     return in_branch<typename b::error>{};
   else if constexpr (!std::is_same_v<typename s::error, ok>)
     return in_skip<typename s::error>{};
