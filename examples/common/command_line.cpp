@@ -4,6 +4,13 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+#include <string>
 #include <thread>
 
 namespace ctnn::examples {
@@ -17,6 +24,53 @@ bool has_flag(int argc, char** argv, std::string const& flag) {
 
 namespace {
 
+// Number checks that say what is wrong.  CLI11's Range lets NaN through (every comparison with
+// it is false) and its unsigned conversion accepts "-5"; these read the text themselves.
+
+/// A real number in [lo, hi] (lo excluded when lo_open): finite, and the whole text a number.
+CLI::Validator real_in(double lo, double hi, bool lo_open = false) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const char* b = text.c_str();
+        char* end = nullptr;
+        errno = 0;
+        const double v = std::strtod(b, &end);
+        if (text.empty() || end != b + text.size())
+          return "'" + text + "' is not a number";
+        if (std::isnan(v))
+          return "'" + text + "' is not a number (NaN)";
+        if (std::isinf(v) || errno == ERANGE)
+          return "'" + text + "' is not a finite number";
+        std::ostringstream range;
+        range << (lo_open ? "(" : "[") << lo << ", " << hi << "]";
+        if (v < lo || (lo_open && v == lo) || v > hi)
+          return text + " is out of range: it must be in " + range.str();
+        return {};
+      },
+      "REAL", "real_in");
+}
+
+/// A whole number in [lo, hi], written with digits only (no sign, no exponent).
+CLI::Validator whole_in(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        if (!text.empty() && text[0] == '-')
+          return text + " is negative: it must be a whole number in [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) + "]";
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+          return "'" + text + "' is not a whole number";
+        errno = 0;
+        const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+        if (errno == ERANGE || v < lo || v > hi)
+          return text + " is out of range: it must be a whole number in [" + std::to_string(lo) +
+                 ", " + std::to_string(hi) + "]";
+        return {};
+      },
+      "INT", "whole_in");
+}
+
+constexpr std::uint64_t most_images = 1'000'000'000;  // limits that catch typos, not real runs
+
 void add_options(CLI::App& app, options& o, example_config const& c) {
   o.data = "";
   o.optimizer = c.optimizer;
@@ -29,25 +83,32 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
   app.add_option("--data", o.data,
                  "folder with the four IDX files (default: $CTNN_DATA, else " + c.default_data +
                      ")");
-  app.add_option("--epochs", o.epochs, "most epochs to train")->check(CLI::Range(1, 100000));
-  app.add_option("--batch", o.batch, "mini-batch size")->check(CLI::Range(1, 65536));
-  app.add_option("--lr", o.learning_rate, "learning rate")->check(CLI::Range(1e-9, 100.0));
+  app.add_option("--epochs", o.epochs, "most epochs to train")->check(whole_in(1, 100000));
+  app.add_option("--batch", o.batch, "mini-batch size")->check(whole_in(1, 65536));
+  app.add_option("--lr", o.learning_rate, "learning rate")->check(real_in(1e-9, 100.0));
   app.add_option("--optimizer", o.optimizer, "sgd, momentum, nesterov or adam")
       ->check(CLI::IsMember({"sgd", "momentum", "nesterov", "adam"}));
   app.add_option("--momentum", o.momentum, "momentum of momentum/nesterov")
-      ->check(CLI::Range(0.0, 0.999999));
-  app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(CLI::Range(0.0, 1.0));
+      ->check(real_in(0.0, 0.999999));
+  app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(real_in(0.0, 1.0));
   app.add_option("--schedule", o.schedule,
                  "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...");
   app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform");
-  app.add_option("--threads", o.threads, "training threads")->check(CLI::Range(1, 256));
-  app.add_option("--seed", o.seed, "seed of initialisation, shuffling and dropout");
+  app.add_option("--threads", o.threads,
+                 "training threads (at most " + std::to_string(most_threads) + ")")
+      ->check(whole_in(1, most_threads));
+  app.add_option("--seed", o.seed, "seed of initialisation, shuffling and dropout")
+      ->check(whole_in(0, std::numeric_limits<std::uint64_t>::max()));
   app.add_option("--target-accuracy", o.target_accuracy, "stop at this test accuracy (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--eval-every", o.eval_every, "steps between test evaluations (0: each epoch)");
-  app.add_option("--max-steps", o.max_steps, "stop after this many optimizer steps (0: no limit)");
-  app.add_option("--train-limit", o.train_limit, "use only the first N training images (0: all)");
-  app.add_option("--test-limit", o.test_limit, "use only the first N test images (0: all)");
+      ->check(real_in(0.0, 1.0));
+  app.add_option("--eval-every", o.eval_every, "steps between test evaluations (0: each epoch)")
+      ->check(whole_in(0, most_images));
+  app.add_option("--max-steps", o.max_steps, "stop after this many optimizer steps (0: no limit)")
+      ->check(whole_in(0, most_images));
+  app.add_option("--train-limit", o.train_limit, "use only the first N training images (0: all)")
+      ->check(whole_in(0, most_images));
+  app.add_option("--test-limit", o.test_limit, "use only the first N test images (0: all)")
+      ->check(whole_in(0, most_images));
   app.add_flag("--normalize,!--no-normalize", o.normalise,
                "normalise pixels by the training set's mean and deviation");
   app.add_option("--save", o.save, "write a checkpoint here after every epoch and at the end");
@@ -58,20 +119,21 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
   app.add_option("--report", o.report,
                  "write a training report (index.html, pictures, CSV, JSON) into this folder");
   app.add_option("--feature-sample", o.feature_sample,
-                 "test image whose feature maps the report shows");
+                 "test image whose feature maps the report shows")
+      ->check(whole_in(0, most_images));
   auto* aug = "augmentation (applied to each training image, seeded; 0 turns it off)";
   app.add_option("--shift", o.shift, "augment: largest random shift in pixels")
-      ->check(CLI::Range(0.0, 10.0))
+      ->check(real_in(0.0, 10.0))
       ->group(aug);
   app.add_option("--rotate", o.rotate, "augment: largest random rotation in degrees")
-      ->check(CLI::Range(0.0, 90.0))
+      ->check(real_in(0.0, 90.0))
       ->group(aug);
   app.add_option("--stretch", o.stretch,
                  "augment: largest relative squeeze/stretch of each axis (0.1 = +-10 %)")
-      ->check(CLI::Range(0.0, 0.5))
+      ->check(real_in(0.0, 0.5))
       ->group(aug);
   app.add_option("--noise", o.noise, "augment: standard deviation of added Gaussian noise")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(real_in(0.0, 1.0))
       ->group(aug);
 }
 

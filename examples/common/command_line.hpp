@@ -26,6 +26,9 @@ struct example_config {
   bool all_classes_flag = false;  // accept --all-classes (the caller dispatches on it)
 };
 
+/// The most --threads accepted: ctnn::max_threads (run_example.hpp checks that they agree).
+inline constexpr std::size_t most_threads = 64;
+
 /// Whether the command line holds a flag, for examples whose network type depends on one.
 bool has_flag(int argc, char** argv, std::string const& flag);
 

@@ -11,8 +11,12 @@
 
 #include "command_line.hpp"
 
+#include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -22,12 +26,50 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
 namespace ctnn::examples {
 
-/// Refuses to let --save replace anything but a checkpoint of this very network.
+static_assert(most_threads == max_threads, "--threads and ctnn::max_threads must agree");
+
+/// Whether a file can be created in `dir`: creates and removes a probe file there (the only
+/// test that also sees read-only mounts and full quotas).  Returns the reason when not.
+inline std::string cannot_create_in(std::filesystem::path const& dir) {
+  const std::filesystem::path probe = dir / (".ctnn-probe." + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    return std::strerror(errno);
+  ::close(fd);
+  std::filesystem::remove(probe);
+  return {};
+}
+
+/// Refuses, before any training, a --save that could not be written at the end: a folder, a
+/// missing or unwritable folder, or anything but a checkpoint of this very network.
 template <class Net>
 void check_save_target(options const& o) {
-  if (o.save.empty() || o.overwrite || !std::filesystem::exists(o.save))
+  if (o.save.empty())
+    return;
+  namespace fs = std::filesystem;
+  const fs::path target = o.save;
+  std::error_code ec;
+  if (fs::is_directory(target, ec))
+    throw checkpoint_error("--save " + o.save + " is a folder; give a file name (e.g. " +
+                           (target / "run.ckpt").string() + ")");
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::exists(dir, ec))
+    throw checkpoint_error("--save " + o.save + ": the folder " + dir.string() +
+                           " does not exist; create it first");
+  if (!fs::is_directory(dir, ec))
+    throw checkpoint_error("--save " + o.save + ": " + dir.string() + " is not a folder");
+  if (const std::string why = cannot_create_in(dir); !why.empty())
+    throw checkpoint_error("--save " + o.save + ": cannot create files in " + dir.string() + " (" +
+                           why + ")");
+  if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
+    throw checkpoint_error("--save " + o.save + " exists and is not a regular file");
+  if (o.overwrite || !fs::exists(target, ec))
     return;
   checkpoint_header h;
   try {
@@ -51,6 +93,47 @@ inline std::string json_escape(std::string const& s) {
   return out;
 }
 
+/// Refuses, before any training, a --report folder no file can be written into.
+inline void check_report_target(options const& o) {
+  if (o.report.empty())
+    return;
+  report::prepare_directory(o.report);  // refuses a folder of other files, creates a new one
+  if (const std::string why = cannot_create_in(o.report); !why.empty())
+    throw report::report_error("--report " + o.report + ": cannot create files in it (" + why +
+                               ")");
+}
+
+// SIGINT and SIGTERM end training after the step under way; a second one ends the program.
+inline std::atomic<bool> stop_requested{false};
+inline volatile std::sig_atomic_t stop_signal = 0;
+extern "C" inline void on_stop_signal(int sig) {
+  stop_signal = sig;
+  stop_requested.store(true);
+}
+inline void catch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // the second signal is not caught: it ends the program
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+/// Refuses, in the command line's words, to continue an epoch that was interrupted with a
+/// different --batch or --train-limit (ctnn::trainer refuses it too, in its own words).
+inline void check_resume_fits(options const& o, training_position const& start,
+                              std::size_t train_images) {
+  if (start.batch == 0 || start.epoch_step == 0)
+    return;
+  if (start.batch != o.batch || start.samples != train_images)
+    throw training_error(
+        "--resume " + o.resume + ": the checkpoint stopped " + std::to_string(start.epoch_step) +
+        " steps into epoch " + std::to_string(start.epoch + 1) + " with --batch " +
+        std::to_string(start.batch) + " over " + std::to_string(start.samples) +
+        " training images, and this run has --batch " + std::to_string(o.batch) + " over " +
+        std::to_string(train_images) + "; resume with the same --batch and --train-limit");
+}
+
 template <class Net, class Optimizer>
 int train_and_report(example_config const& c, options const& o, Optimizer opt,
                      dataset const& train_set, dataset const& test_set,
@@ -59,8 +142,12 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   training_position start;
   if (!o.resume.empty()) {
     load_checkpoint(o.resume, *m, opt, start);
+    check_resume_fits(o, start, train_set.size());
     std::cout << "resumed from " << o.resume << " at epoch " << start.epoch << ", step "
               << start.step << "\n";
+    if (start.epoch >= o.epochs)
+      std::cout << "nothing to train: the checkpoint has completed " << start.epoch
+                << " epochs and --epochs is " << o.epochs << "\n";
   } else {
     initializer init(parse_init_scheme(o.init), o.seed);
     m->initialize(init);
@@ -79,13 +166,37 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   const std::size_t steps_per_epoch = train_set.size() / o.batch;
   if (!o.report.empty() && t.eval_every == 0)  // curves need test points within an epoch
     t.eval_every = std::max<std::size_t>(1, steps_per_epoch / 10);
+  // Each position is saved once: after every epoch, and at the end only if training went on
+  // after the last epoch's save (max steps, target accuracy, a signal).
+  std::size_t saved_step = start.step;
+  bool saved_any = false;
+  auto save = [&](training_position const& p) {
+    save_checkpoint(o.save, *m, opt, p);
+    saved_step = p.step;
+    saved_any = true;
+    std::cout << "checkpoint: saved " << o.save << " (epoch " << p.epoch << ", step " << p.step
+              << ")\n";
+  };
   if (!o.save.empty())
-    t.on_epoch_end = [&](training_position const& p) { save_checkpoint(o.save, *m, opt, p); };
+    t.on_epoch_end = save;
+  t.stop = &stop_requested;
 
   trainer<Net> tr(o.threads);
+  catch_stop_signals();
   const training_report rep = tr.fit(*m, opt, train_set, test_set, t, start);
-  if (!o.save.empty())
-    save_checkpoint(o.save, *m, opt, rep.position);
+  if (!o.save.empty() && (rep.position.step != saved_step || (!saved_any && o.resume.empty())))
+    save(rep.position);
+  if (rep.interrupted) {
+    const int sig = stop_signal;
+    std::cerr << c.name << ": interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+              << " after step " << rep.position.step << " (epoch " << rep.position.epoch + 1
+              << "); "
+              << (o.save.empty() ? std::string("no checkpoint written (no --save given)")
+                                 : "checkpoint saved to " + o.save + " (continue with --resume " +
+                                       o.save + ")")
+              << "\n";
+    return 128 + (sig == 0 ? SIGINT : sig);
+  }
 
   for (auto const& e : rep.evaluations)
     std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
@@ -122,7 +233,8 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   json.precision(6);
   json << "{\"network\": \"" << json_escape(c.name)
        << "\", \"parameters\": " << Net::parameter_count << ", \"epochs\": "
-       << static_cast<double>(rep.position.step) / static_cast<double>(steps_per_epoch)
+       << static_cast<double>(rep.position.epoch) +
+              static_cast<double>(rep.position.epoch_step) / static_cast<double>(steps_per_epoch)
        << ", \"steps\": " << rep.position.step << ", \"train_seconds\": " << rep.train_seconds
        << ", \"test_accuracy\": " << accuracy << ", \"threads\": " << o.threads
        << ", \"images_per_second\": " << static_cast<long long>(rep.images_per_second())
@@ -165,9 +277,12 @@ int run_example(int argc, char** argv, example_config const& c) {
     }
     std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
               << test_set.size() << " test images)\n";
+    // Every output is checked before training, so no training is lost to a bad path.
     check_save_target<Net>(o);
-    if (!o.report.empty())
-      report::prepare_directory(o.report);  // refuse a bad folder before training, not after
+    check_report_target(o);
+    if (const unsigned cores = std::thread::hardware_concurrency(); cores != 0 && o.threads > cores)
+      std::cerr << c.name << ": warning: --threads " << o.threads << " is more than the " << cores
+                << " hardware threads of this machine; training will be slower, not faster\n";
     const std::string extra_json = ", \"classes\": " + std::to_string(train_set.classes);
     constexpr std::size_t P = Net::parameter_count;
     if (o.optimizer == "adam") {
