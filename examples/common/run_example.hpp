@@ -276,7 +276,7 @@ int run_example(int argc, char** argv, example_config const& c) {
       normalise(test_set, s);
     }
     std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
-              << test_set.size() << " test images)\n";
+              << test_set.size() << " test images)" << std::endl;
     // Every output is checked before training, so no training is lost to a bad path.
     check_save_target<Net>(o);
     check_report_target(o);
