@@ -12,3 +12,4 @@ if [[ -z ${CTNN_DATA:-} && ! -d ../shared/data/mnist ]]; then
 fi
 cmake --workflow --preset release
 cmake --workflow --preset asan
+bash scripts/test-hostile.sh  # issue 12: fuzzers, sanitizers on real training (README "Hostile input")
