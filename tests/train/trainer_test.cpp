@@ -8,8 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <memory>
+
+#include <unistd.h>
 
 using namespace ctnn;
 using Catch::Matchers::Contains;
@@ -209,4 +213,27 @@ TEST_CASE("the thread count is capped, with the number in the message", "[train]
   CHECK_THROWS_WITH(trainer<small_net>(max_threads + 1),
                     Contains("65 threads requested; a trainer runs at most 64"));
   CHECK_THROWS_WITH(trainer<small_net>(0), Contains("at least 1"));
+}
+
+namespace {
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+TEST_CASE("a trainer does not touch workspace memory it never uses", "[train][trainer]") {
+  // Each thread's workspace was zero-filled: 256 threads of a budget-sized network took GBs
+  // before a single step.  Now pages a pass never writes stay untouched.
+  using wide = network<input<1, 28, 28>, conv2d<20, 9>, relu, flatten, dense<100>, relu, dense<10>>;
+  constexpr std::size_t threads = 4;
+  const std::size_t workspaces = threads * sizeof(workspace<wide, float, 128>);
+  REQUIRE(workspaces > (std::size_t{100} << 20));
+  const std::size_t before = resident_bytes();
+  trainer<wide> tr(threads);
+  const std::size_t grown = resident_bytes() - std::min(before, resident_bytes());
+  INFO("workspaces " << workspaces << " bytes, resident memory grew by " << grown);
+  CHECK(grown < workspaces / 4);
 }
