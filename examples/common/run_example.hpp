@@ -22,6 +22,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -280,6 +281,10 @@ int run_example(int argc, char** argv, example_config const& c) {
     // Every output is checked before training, so no training is lost to a bad path.
     check_save_target<Net>(o);
     check_report_target(o);
+    if (!o.report.empty() && o.feature_sample >= test_set.size())
+      throw std::invalid_argument("--feature-sample " + std::to_string(o.feature_sample) +
+                                  ": the test set has " + std::to_string(test_set.size()) +
+                                  " images (0 to " + std::to_string(test_set.size() - 1) + ")");
     if (const unsigned cores = std::thread::hardware_concurrency(); cores != 0 && o.threads > cores)
       std::cerr << c.name << ": warning: --threads " << o.threads << " is more than the " << cores
                 << " hardware threads of this machine; training will be slower, not faster\n";

@@ -53,6 +53,7 @@ rows=(
   "opt_eval_every_negative|--eval-every -1|--eval-every: -1 is negative: it must be a whole number in [0, 1000000000]|105"
   "opt_max_steps_fraction|--max-steps 2.5|--max-steps: '2.5' is not a whole number|105"
   "opt_feature_sample_negative|--feature-sample -1|--feature-sample: -1 is negative: it must be a whole number in [0, 1000000000]|105"
+  "opt_feature_sample_past_test_set|--feature-sample 5000 --report DIR/r (200 test images; was: image 199, silently)|--feature-sample 5000: the test set has 200 images (0 to 199)|1"
   "out_save_missing_folder|--save DIR/missing/run.ckpt (refused before training)|--save DIR/missing/run.ckpt: the folder DIR/missing does not exist; create it first|1"
   "out_save_read_only|--save into a folder no file can be created in (sysfs as root, mode 555 otherwise)|cannot create files in|1"
   "out_save_folder|--save DIR (a folder)|--save DIR is a folder; give a file name (e.g. DIR/run.ckpt)|1"
@@ -153,7 +154,8 @@ case $name in
     check ;;
   opt_*)
     input=$(field "$row" 1)
-    read -r -a args <<<"${input%% (*}"
+    input=${input%% (*}
+    read -r -a args <<<"${input//DIR/$W}"
     run "$tiny" "${quick[@]}" --train-limit 300 "${args[@]}"
     check ;;
   ckpt_not_a_checkpoint)
