@@ -93,7 +93,9 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
   app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(real_in(0.0, 1.0));
   app.add_option("--schedule", o.schedule,
                  "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...");
-  app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform");
+  app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform")
+      ->check(CLI::IsMember({"he", "he_normal", "he_uniform", "xavier", "xavier_normal", "glorot",
+                             "xavier_uniform"}));
   app.add_option("--threads", o.threads,
                  "training threads (at most " + std::to_string(most_threads) + ")")
       ->check(whole_in(1, most_threads));

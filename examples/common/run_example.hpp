@@ -300,6 +300,14 @@ int run_example(int argc, char** argv, example_config const& c) {
     s.momentum = o.optimizer == "sgd" ? 0 : o.momentum;
     s.nesterov = o.optimizer == "nesterov";
     return train_and_report<Net>(c, o, sgd<P>(s), train_set, test_set, extra_json);
+  } catch (data_error const& e) {
+    const std::string what = e.what();
+    std::cerr << c.name << ": error: " << what
+              << (what.find("[.gz]: no such file") != std::string::npos
+                      ? "; run scripts/fetch-mnist.sh or pass --data DIR"
+                      : "")
+              << "\n";
+    return 1;
   } catch (std::exception const& e) {
     std::cerr << c.name << ": error: " << e.what() << "\n";
     return 1;

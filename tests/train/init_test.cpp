@@ -45,5 +45,6 @@ TEST_CASE("He and Xavier initialisation have their variances", "[train][init]") 
 TEST_CASE("initialisation is reproducible from its seed", "[train][init]") {
   CHECK(draw(init_scheme::he_normal, 3, 9, 16) == draw(init_scheme::he_normal, 3, 9, 16));
   CHECK(draw(init_scheme::he_normal, 3, 9, 16) != draw(init_scheme::he_normal, 4, 9, 16));
-  CHECK_THROWS_WITH(parse_init_scheme("zeros"), Catch::Contains("--init 'zeros'"));
+  CHECK_THROWS_WITH(parse_init_scheme("zeros"),
+                    Catch::Contains("unknown initialisation scheme 'zeros'"));
 }

@@ -78,8 +78,7 @@ inline std::filesystem::path find_idx_file(std::filesystem::path const& dir,
   for (auto const& candidate : {dir / (stem + ".gz"), dir / stem})
     if (std::filesystem::exists(candidate))
       return candidate;
-  throw data_error((dir / stem).string() + "[.gz]: no such file (looked in " + dir.string() +
-                   "; run scripts/fetch-mnist.sh or pass --data DIR)");
+  throw data_error((dir / stem).string() + "[.gz]: no such file (looked in " + dir.string() + ")");
 }
 
 /// Which half of an MNIST-style folder.
@@ -92,7 +91,8 @@ inline dataset load_mnist(std::filesystem::path const& dir, split which) {
   return load_idx(images, find_idx_file(dir, prefix + "-labels-idx1-ubyte"));
 }
 
-/// Where the data lives: the explicit value (e.g. --data), else $CTNN_DATA, else fallback.
+/// Where the data lives: the explicit value (e.g. a command-line option), else $CTNN_DATA, else
+/// fallback.
 inline std::filesystem::path resolve_data_dir(std::string const& given,
                                               std::filesystem::path const& fallback) {
   if (!given.empty())

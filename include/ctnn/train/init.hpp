@@ -29,7 +29,8 @@ inline init_scheme parse_init_scheme(std::string const& s) {
     return init_scheme::xavier_normal;
   if (s == "xavier_uniform")
     return init_scheme::xavier_uniform;
-  throw std::invalid_argument("--init '" + s + "': use he, he_uniform, xavier or xavier_uniform");
+  throw std::invalid_argument("unknown initialisation scheme '" + s +
+                              "': use he, he_uniform, xavier or xavier_uniform");
 }
 
 /// An initializer for model::initialize.  Its numbers come from SplitMix64 and the

@@ -38,7 +38,7 @@ struct evaluation {
   std::vector<std::size_t> confusion;  // [true class][predicted class]
 };
 
-/// Where training is: what a checkpoint stores so that --resume continues from there.
+/// Where training is: what a checkpoint stores so that a resumed run continues from there.
 struct training_position {
   std::size_t epoch = 0;       // epochs completed
   std::size_t step = 0;        // optimizer steps taken in all
@@ -122,7 +122,8 @@ public:
 
   std::size_t threads() const noexcept { return team_.size(); }
 
-  /// Trains m with opt on train, evaluating on test; continues from `start` (see --resume).
+  /// Trains m with opt on train, evaluating on test; continues from `start` (a checkpoint's
+  /// position).
   template <class Optimizer>
   training_report fit(model_type& m, Optimizer& opt, dataset const& train, dataset const& test,
                       train_options const& o, training_position start = {}) {
@@ -174,7 +175,7 @@ public:
                                std::string(std::isnan(loss) ? "NaN" : "infinite") + " at epoch " +
                                std::to_string(epoch + 1) + ", step " +
                                std::to_string(rep.position.step + 1) +
-                               "; lower the learning rate (--lr) or check the data");
+                               "; lower the learning rate or check the data");
         opt.step(std::span<T, Net::parameter_count>(m.parameters),
                  std::span<const T, Net::parameter_count>(*grads), lr);
         const double dt = std::chrono::duration<double>(clock::now() - t0).count();
