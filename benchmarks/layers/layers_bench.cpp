@@ -4,6 +4,8 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/init.hpp>
 
+#include "bench_main.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -113,4 +115,4 @@ CTNN_LAYER_BENCH(drop);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+CTNN_BENCHMARK_MAIN()

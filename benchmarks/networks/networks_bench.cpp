@@ -7,6 +7,8 @@
 
 #include "seed_networks.hpp"
 
+#include "bench_main.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -120,4 +122,4 @@ BENCHMARK_TEMPLATE(training_step128, n3, true);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+CTNN_BENCHMARK_MAIN()

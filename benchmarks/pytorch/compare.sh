@@ -3,6 +3,7 @@
 # seed networks with 1 and 2 threads, plus the one-step agreement check.
 #
 #   benchmarks/pytorch/compare.sh [DATA_ROOT]
+#   MARCH=x86-64-v3 benchmarks/pytorch/compare.sh   # ctnn built for another ISA (here AVX2)
 #
 # DATA_ROOT holds mnist/ and fashion-mnist/ (default: ../shared/data beside the checkout, else
 # data/).  Installs python3-torch, python3-numpy and libopenblas0-pthread if they are missing.
@@ -17,8 +18,15 @@ fi
 nets=n1,n2,n4
 if [[ -d $data/fashion-mnist ]]; then nets=n1,n2,n3,n4; else echo "compare.sh: no $data/fashion-mnist; N3 is left out" >&2; fi
 scripts/install-deps.sh
-cmake --preset bench > /dev/null
-cmake --build build/bench --target ctnn_peer
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(g++ --version | head -1)"
-exec /usr/bin/python3 benchmarks/pytorch/compare_pytorch.py --peer build/bench/benchmarks/pytorch/ctnn_peer \
-  --data "$data" --nets "$nets" --json build/bench/compare_pytorch.json
+build=build/bench
+if [[ -n ${MARCH:-} ]]; then
+  build=build/bench-$MARCH
+  cmake --preset bench -B "$build" -DCTNN_NATIVE=OFF -DCMAKE_CXX_FLAGS="-march=$MARCH" > /dev/null
+else
+  cmake --preset bench > /dev/null
+fi
+cmake --build "$build" --target ctnn_peer
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(g++ --version | head -1);" \
+  "ctnn built for -march=${MARCH:-native}"
+exec /usr/bin/python3 benchmarks/pytorch/compare_pytorch.py --peer "$build/benchmarks/pytorch/ctnn_peer" \
+  --data "$data" --nets "$nets" --json "$build/compare_pytorch.json"

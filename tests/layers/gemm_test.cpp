@@ -61,8 +61,8 @@ double check_nn(std::size_t m, std::size_t n, std::size_t kk) {
         s += static_cast<double>(a[i * a_row + k * a_col]) * static_cast<double>(b[k * ldb + j]);
       want[i * ldc + j] = s;
     }
-  gemm_nn<Accumulate>(m, n, kk,
-                      nn_operands<T>{a.data(), a_row, a_col, b.data(), ldb, c.data(), ldc});
+  gemm_nn<Accumulate, TransposedA>(
+      m, n, kk, nn_operands<T>{a.data(), a_row, a_col, b.data(), ldb, c.data(), ldc});
   return worst_error(c, want, before, m, n, ldc);
 }
 

@@ -25,18 +25,19 @@ void check_network(phase ph) {
   CHECK(r.kinks * 10 < r.compared);
 }
 
-TEST_CASE("N1 mnist_cnn backward matches finite differences", "[seeds][gradient]") {
+TEST_CASE("N1 mnist_cnn backward matches finite differences", "[seeds][gradient][whole_network]") {
   check_network<seeds::mnist_cnn>(phase::train);
   check_network<seeds::mnist_cnn>(phase::eval);
 }
-TEST_CASE("N2 residual_mlp backward matches finite differences", "[seeds][gradient]") {
+TEST_CASE("N2 residual_mlp backward matches finite differences",
+          "[seeds][gradient][whole_network]") {
   check_network<seeds::residual_mlp>(phase::train);
 }
-TEST_CASE("N3 lenet_bn backward matches finite differences", "[seeds][gradient]") {
+TEST_CASE("N3 lenet_bn backward matches finite differences", "[seeds][gradient][whole_network]") {
   check_network<seeds::lenet_bn>(phase::train);
   check_network<seeds::lenet_bn>(phase::eval);
 }
-TEST_CASE("N4 tiny_cnn backward matches finite differences", "[seeds][gradient]") {
+TEST_CASE("N4 tiny_cnn backward matches finite differences", "[seeds][gradient][whole_network]") {
   check_network<seeds::tiny_cnn<10>>(phase::train);
   check_network<seeds::tiny_cnn<3>>(phase::train);
 }

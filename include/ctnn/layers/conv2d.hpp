@@ -56,7 +56,7 @@ private:
       block_samples = std::max<std::size_t>(1, 65536 / (patch<In> * positions<In>));
   // With fewer filters than a vector has lanes, dW is better formed as dot products along
   // the positions than as rows of Out lanes.
-  static constexpr bool weight_grad_by_dots = Out < detail::lanes_v<float>;
+  static constexpr bool weight_grad_by_dots = Out < detail::simd::lanes<float>;
   template <class In, class T>
   static T bias(const T* params, std::size_t o) noexcept {
     if constexpr (has_bias)

@@ -62,8 +62,8 @@ struct dense : layer_defaults {
   template <class In, class T>
   static void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t n = size_v<In>;
-    detail::gemm_nn<true>(Out, n, io.n,
-                          detail::nn_operands<T>{io.dy, 1, Out, io.x, n, io.grads, n});
+    detail::gemm_nn<true, true>(Out, n, io.n,
+                                detail::nn_operands<T>{io.dy, 1, Out, io.x, n, io.grads, n});
     if constexpr (has_bias)
       for (std::size_t b = 0; b < io.n; ++b)
         for (std::size_t o = 0; o < Out; ++o)
