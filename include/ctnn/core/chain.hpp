@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 /// Define CTNN_PROFILE_LAYERS to keep each layer's pass a function of its own, so that a
@@ -23,6 +24,17 @@
 namespace ctnn {
 
 namespace detail {
+/// Layer L can apply the element-wise activation A to its output as it writes it
+/// (forward_then) and take A's output delta instead of its own (backward_through): the pair
+/// then makes one pass over the output instead of three (write, read, write) forward and
+/// one instead of two backward.  The activation's output is still written, so every
+/// layer_output stays available.
+template <class L, class A>
+concept fuses_activation = requires {
+  requires L::fuses_activation;
+  requires std::is_same_v<typename A::elementwise_activation, A>;
+};
+
 template <std::size_t N>
 constexpr std::array<std::size_t, N + 1> prefix_sums(std::array<std::size_t, N> const& v) {
   std::array<std::size_t, N + 1> out{};
@@ -120,6 +132,22 @@ public:
     return scratch_offset<size>(capacity);
   }
 
+  /// Layer I applies layer I + 1, an element-wise activation, in its own passes.
+  template <std::size_t I>
+  static constexpr bool fused_with_next = [] {
+    if constexpr (I + 1 < size)
+      return detail::fuses_activation<layer_t<I>, layer_t<I + 1>>;
+    else
+      return false;
+  }();
+  template <std::size_t I>
+  static constexpr bool fused_into_previous = [] {
+    if constexpr (I > 0)
+      return fused_with_next<I - 1>;
+    else
+      return false;
+  }();
+
   /// Runs every layer on x ([n][size_v<In>]); returns the last layer's output, [n][size_v<Out>].
   template <class T>
   static const T* forward(const T* params, T* state, T* region, std::size_t capacity, const T* x,
@@ -167,47 +195,107 @@ private:
     return region + capacity * (activation_count + which * largest_shape);
   }
 
+  // Which of the two delta buffers receives the delta of layer J's input (-1: none, the
+  // caller's dx).  Walking back from the caller's dy, a layer writes into the buffer it does
+  // not read; an activation fused into the layer before it has no delta of its own, and that
+  // layer reads the delta the activation would have read.
+  static constexpr std::array<int, size> input_delta_slot = [] {
+    std::array<int, size> in{};
+    bool fused[size + 1] = {};
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((fused[J] = fused_into_previous<J>), ...);
+    }
+    (std::make_index_sequence<size>{});
+    int out = -1;  // the buffer layer J reads its output delta from; -1: the caller's dy
+    for (std::size_t j = size; j-- > 0;) {
+      if (fused[j]) {
+        in[j] = out;
+        continue;
+      }
+      in[j] = j == 0 ? -1 : (out == 0 ? 1 : 0);
+      out = in[j];
+    }
+    return in;
+  }();
+
+  template <std::size_t J, class T>
+  static const T* output_delta(T* region, std::size_t capacity, const T* dy) noexcept {
+    if constexpr (J + 1 == size)
+      return dy;
+    else
+      return delta_buffer(region, capacity, static_cast<std::size_t>(input_delta_slot[J + 1]));
+  }
+
   template <std::size_t I, class T>
   CTNN_LAYER_PASS static void forward_layer(const T* params, T* state, T* region,
                                             std::size_t capacity, const T* x, std::size_t n,
                                             const run_context& ctx) noexcept {
-    const T* in = [&] {
-      if constexpr (I == 0)
-        return x;
+    if constexpr (fused_into_previous<I>) {
+      return;  // layer I - 1 wrote this activation's output
+    } else {
+      const T* in = [&] {
+        if constexpr (I == 0)
+          return x;
+        else
+          return static_cast<const T*>(output<I - 1>(region, capacity));
+      }();
+      const forward_io<T> io{params + param_offsets[I],
+                             state + state_offsets[I],
+                             region + scratch_offset<I>(capacity),
+                             capacity,
+                             in,
+                             output<I>(region, capacity),
+                             n,
+                             ctx};
+      if constexpr (fused_with_next<I>)
+        layer_t<I>::template forward_then<input_t<I>, layer_t<I + 1>>(
+            io, output<I + 1>(region, capacity));
       else
-        return static_cast<const T*>(output<I - 1>(region, capacity));
-    }();
-    layer_t<I>::template forward<input_t<I>>(forward_io<T>{
-        params + param_offsets[I], state + state_offsets[I], region + scratch_offset<I>(capacity),
-        capacity, in, output<I>(region, capacity), n, ctx});
+        layer_t<I>::template forward<input_t<I>>(io);
+    }
   }
 
   template <std::size_t I, class T>
   CTNN_LAYER_PASS static void backward_layer(const T* params, T* grads, const T* state, T* region,
                                              std::size_t capacity, const T* x, const T* dy, T* dx,
                                              std::size_t n, const run_context& ctx) noexcept {
-    const T* in = [&] {
-      if constexpr (I == 0)
-        return x;
-      else
-        return static_cast<const T*>(output<I - 1>(region, capacity));
-    }();
-    const T* d_out = [&] {
-      if constexpr (I == size - 1)
-        return dy;
-      else
-        return static_cast<const T*>(delta_buffer(region, capacity, I % 2));
-    }();
-    T* d_in = [&] {
-      if constexpr (I == 0)
-        return dx;
-      else
-        return delta_buffer(region, capacity, (I - 1) % 2);
-    }();
-    layer_t<I>::template backward<input_t<I>>(
-        backward_io<T>{params + param_offsets[I], grads + param_offsets[I],
-                       state + state_offsets[I], region + scratch_offset<I>(capacity), capacity, in,
-                       output<I>(region, capacity), d_out, d_in, n, ctx});
+    if constexpr (fused_into_previous<I>) {
+      return;  // layer I - 1 takes this activation's output delta
+    } else {
+      const T* in = [&] {
+        if constexpr (I == 0)
+          return x;
+        else
+          return static_cast<const T*>(output<I - 1>(region, capacity));
+      }();
+      T* d_in = [&] {
+        if constexpr (I == 0)
+          return dx;
+        else
+          return delta_buffer(region, capacity, static_cast<std::size_t>(input_delta_slot[I]));
+      }();
+      if constexpr (fused_with_next<I>) {
+        const backward_io<T> io{params + param_offsets[I],
+                                grads + param_offsets[I],
+                                state + state_offsets[I],
+                                region + scratch_offset<I>(capacity),
+                                capacity,
+                                in,
+                                output<I>(region, capacity),
+                                nullptr,
+                                d_in,
+                                n,
+                                ctx};
+        layer_t<I>::template backward_through<input_t<I>, layer_t<I + 1>>(
+            io, static_cast<const T*>(output<I + 1>(region, capacity)),
+            output_delta<I + 1>(region, capacity, dy));
+      } else {
+        layer_t<I>::template backward<input_t<I>>(backward_io<T>{
+            params + param_offsets[I], grads + param_offsets[I], state + state_offsets[I],
+            region + scratch_offset<I>(capacity), capacity, in, output<I>(region, capacity),
+            output_delta<I>(region, capacity, dy), d_in, n, ctx});
+      }
+    }
   }
 };
 

@@ -112,10 +112,33 @@ public:
       init.constant(params + Out * patch<In>, Out, T{0});
   }
 
-  // Samples go in blocks; a block's im2col matrices sit side by side, [patch][block *
-  // positions], so that one product covers the block: Y = W col.
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
+    run_forward<In, void>(io, static_cast<T*>(nullptr));
+  }
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
+    run_backward<In, void>(io, static_cast<const T*>(nullptr), static_cast<const T*>(nullptr));
+  }
+
+  /// Fused with a following element-wise activation Act (see core/chain.hpp): forward also
+  /// writes Act's output, act_y; backward takes Act's output delta, act_dy, instead of io.dy.
+  static constexpr bool fuses_activation = true;
+  template <class In, class Act, class T>
+  static void forward_then(forward_io<T> const& io, T* act_y) noexcept {
+    run_forward<In, Act>(io, act_y);
+  }
+  template <class In, class Act, class T>
+  static void backward_through(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
+    run_backward<In, Act>(io, act_y, act_dy);
+  }
+
+private:
+  // Samples go in blocks; a block's im2col matrices sit side by side, [patch][block *
+  // positions], so that one product covers the block: Y = W col.  The bias (and a fused
+  // activation) are applied as the block's product is copied out.
+  template <class In, class Act, class T>
+  static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t rows = patch<In>, cols = positions<In>;
     const scratch_layout<In> at(io.capacity);
     T* y_block = io.scratch + at.outputs;
@@ -129,17 +152,28 @@ public:
       for (std::size_t b = 0; b < count; ++b)
         for (std::size_t o = 0; o < Out; ++o) {
           const T* from = y_block + o * ld + b * cols;
-          T* to = io.y + ((b0 + b) * Out + o) * cols;
+          const std::size_t off = ((b0 + b) * Out + o) * cols;
+          T* to = io.y + off;
           const T bo = bias<In>(io.params, o);
-          for (std::size_t p = 0; p < cols; ++p)
-            to[p] = from[p] + bo;
+          if constexpr (std::is_void_v<Act>) {
+            for (std::size_t p = 0; p < cols; ++p)
+              to[p] = from[p] + bo;
+          } else {
+            T* act = act_y + off;
+            for (std::size_t p = 0; p < cols; ++p) {
+              const T v = from[p] + bo;
+              to[p] = v;
+              act[p] = Act::value(v);
+            }
+          }
         }
     }
   }
 
-  // dW += dY col^T, dcol = W^T dY and dX = col2im(dcol), a block of samples at a time.
-  template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  // dW += dY col^T, dcol = W^T dY and dX = col2im(dcol), a block of samples at a time.  With
+  // a fused activation, dY = act_dy * Act's slope, formed a row at a time as it is read.
+  template <class In, class Act, class T>
+  static void run_backward(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
     constexpr std::size_t rows = patch<In>, cols = positions<In>;
     const scratch_layout<In> at(io.capacity);
     T* dy_block = io.scratch + at.outputs;     // [Out][block * positions]
@@ -155,7 +189,14 @@ public:
       const T* col = io.scratch + b0 * rows * cols;  // built by forward
       for (std::size_t b = 0; b < count; ++b)
         for (std::size_t o = 0; o < Out; ++o) {
-          const T* from = io.dy + ((b0 + b) * Out + o) * cols;
+          const std::size_t off = ((b0 + b) * Out + o) * cols;
+          T row[std::is_void_v<Act> ? 1 : cols];
+          const T* from = io.dy + off;
+          if constexpr (!std::is_void_v<Act>) {
+            for (std::size_t p = 0; p < cols; ++p)
+              row[p] = act_dy[off + p] * Act::slope(io.y[off + p], act_y[off + p]);
+            from = row;
+          }
           if constexpr (has_bias)
             io.grads[Out * rows + o] += detail::sum<cols>(from);
           if constexpr (weight_grad_by_dots)
@@ -182,7 +223,6 @@ public:
           dw[o * rows + r] += dw_t[r * Out + o];
   }
 
-private:
   // The input with its zero padding written out: [C][H + 2P][W + 2P].
   template <class In>
   static constexpr std::size_t padded_width = dim_v<In, 2> + 2 * pad_v;

@@ -51,26 +51,61 @@ struct dense : layer_defaults {
   // The batch is a matrix X [n][N]: Y = X W^T, dW += dY^T X, dX = dY W.
   template <class In, class T>
   static void forward(forward_io<T> const& io) noexcept {
+    run_forward<In, void>(io, static_cast<T*>(nullptr));
+  }
+  template <class In, class T>
+  static void backward(backward_io<T> const& io) noexcept {
+    run_backward<In>(io, io.dy);
+  }
+
+  /// Fused with a following element-wise activation Act (see core/chain.hpp): forward also
+  /// writes Act's output, act_y; backward takes Act's output delta, act_dy, and forms its own
+  /// delta in the scratch (both products read it).
+  static constexpr bool fuses_activation = true;
+  template <class In>
+  static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
+    return capacity * Out;
+  }
+  template <class In, class Act, class T>
+  static void forward_then(forward_io<T> const& io, T* act_y) noexcept {
+    run_forward<In, Act>(io, act_y);
+  }
+  template <class In, class Act, class T>
+  static void backward_through(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
+    const std::size_t count = io.n * Out;
+    for (std::size_t i = 0; i < count; ++i)
+      io.scratch[i] = act_dy[i] * Act::slope(io.y[i], act_y[i]);
+    run_backward<In>(io, io.scratch);
+  }
+
+private:
+  template <class In, class Act, class T>
+  static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t n = size_v<In>;
     detail::gemm_nt<false>(io.n, Out, n, io.x, n, io.params, n, io.y, Out);
-    if constexpr (has_bias)
+    if constexpr (has_bias || !std::is_void_v<Act>)
       for (std::size_t b = 0; b < io.n; ++b)
-        for (std::size_t o = 0; o < Out; ++o)
-          io.y[b * Out + o] += io.params[n * Out + o];
+        for (std::size_t o = 0; o < Out; ++o) {
+          T& y = io.y[b * Out + o];
+          if constexpr (has_bias)
+            y += io.params[n * Out + o];
+          if constexpr (!std::is_void_v<Act>)
+            act_y[b * Out + o] = Act::value(y);
+        }
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static void run_backward(backward_io<T> const& io, const T* dy) noexcept {
     constexpr std::size_t n = size_v<In>;
     detail::gemm_nn<true, true>(Out, n, io.n,
-                                detail::nn_operands<T>{io.dy, 1, Out, io.x, n, io.grads, n});
+                                detail::nn_operands<T>{dy, 1, Out, io.x, n, io.grads, n});
     if constexpr (has_bias)
       for (std::size_t b = 0; b < io.n; ++b)
         for (std::size_t o = 0; o < Out; ++o)
-          io.grads[n * Out + o] += io.dy[b * Out + o];
+          io.grads[n * Out + o] += dy[b * Out + o];
     if (io.dx != nullptr)
       detail::gemm_nn<false>(io.n, n, Out,
-                             detail::nn_operands<T>{io.dy, Out, 1, io.params, n, io.dx, n});
+                             detail::nn_operands<T>{dy, Out, 1, io.params, n, io.dx, n});
   }
 };
 

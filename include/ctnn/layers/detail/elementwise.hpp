@@ -14,6 +14,9 @@ namespace ctnn::detail {
 /// value(x) and slope(x, y) = dy/dx, which may use either the input or the output.
 template <class Derived>
 struct elementwise : layer_defaults {
+  /// Marks an element-wise activation: a producer layer may apply it as it writes its output
+  /// (see detail::fuses_activation in core/chain.hpp).
+  using elementwise_activation = Derived;
   template <class In>
   using check_t = ok;
   template <class In>
