@@ -188,13 +188,11 @@ inline std::vector<std::uint8_t> read_idx_body(idx_source& src, std::string cons
                                                std::size_t header, std::uint64_t want,
                                                std::string const& what) {
   std::vector<std::uint8_t> out;
-  constexpr std::size_t chunk = std::size_t{1} << 20;
+  std::array<std::uint8_t, 1 << 16> chunk;
   while (out.size() < want) {
-    const std::size_t n = std::min<std::uint64_t>(chunk, want - out.size());
-    const std::size_t old = out.size();
-    out.resize(old + n);
-    const std::size_t got = src.read(out.data() + old, n);
-    out.resize(old + got);
+    const std::size_t n = std::min<std::uint64_t>(chunk.size(), want - out.size());
+    const std::size_t got = src.read(chunk.data(), n);
+    out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
     if (got < n)
       throw data_error(name + ": truncated: the header announces " + what + " (" +
                        std::to_string(header + want) + " bytes) but the file has " +
