@@ -26,6 +26,7 @@ rows=(
   "ckpt_flipped_byte|--resume a checkpoint with one byte flipped|DIR/run.ckpt: corrupt or truncated checkpoint (checksum mismatch)|1"
   "ckpt_truncated|--resume a checkpoint cut short|DIR/run.ckpt: corrupt or truncated checkpoint (checksum mismatch)|1"
   "ckpt_other_network|--resume another network's checkpoint|DIR/run.ckpt: checkpoint of another network.|1"
+  "ckpt_huge_file|--resume a sparse 3 GiB file (was: read into memory whole)|DIR/big.ckpt: 3221225472 bytes, more than a checkpoint of this network can hold (|1"
   "ckpt_is_folder|--resume DIR (a folder)|DIR: is a folder, not a checkpoint file|1"
   "ckpt_resume_mid_epoch_other_batch|--resume a run stopped mid-epoch (--max-steps 3) with another --batch|--resume DIR/run.ckpt: the checkpoint stopped 3 steps into epoch 1 with --batch 64 over 1920 training images, and this run has --batch 32 over 1920; resume with the same --batch and --train-limit|1"
   "ckpt_resume_other_batch|--resume after epoch 1 (batch 64) with --batch 32 --epochs 2: trains epoch 2 (was: nothing, exit 0)|resumed from DIR/run.ckpt at epoch 1, step 30|0"
@@ -177,6 +178,10 @@ case $name in
     [[ $name == ckpt_other_network ]] && prog=$cnn
     run "$prog" "${quick[@]}" --train-limit 1920 --resume "$W/run.ckpt"
     check; same "$W/run.ckpt" "$sum" ;;
+  ckpt_huge_file)
+    truncate -s 3G "$W/big.ckpt"
+    run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --resume "$W/big.ckpt"
+    check ;;
   ckpt_is_folder)
     run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --resume "$W"
     check ;;

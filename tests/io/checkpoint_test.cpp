@@ -223,3 +223,26 @@ TEST_CASE("a save removes the temporary files that killed saves left", "[io][che
   CHECK(std::filesystem::exists(dir / "c.ckpt"));
   CHECK_THROWS_WITH(save_checkpoint(dir.path, *m, opt, {}), Contains("is a folder"));
 }
+
+TEST_CASE("a file far larger than any checkpoint of the network is refused unread",
+          "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-huge");
+  auto m = random_model<net_a>(1);
+  adam<P> opt;
+  save_checkpoint(dir / "a.ckpt", *m, opt, {});
+  const auto size = std::filesystem::file_size(dir / "a.ckpt");
+  const std::uintmax_t most = 4 * size + (std::uintmax_t{16} << 20);
+  training_position pos;
+  // A little larger: read, and refused by its checksum.
+  std::filesystem::resize_file(dir / "a.ckpt", size + 1);
+  CHECK_THROWS_WITH(load_checkpoint(dir / "a.ckpt", *m, opt, pos), Contains("checksum mismatch"));
+  std::filesystem::resize_file(dir / "a.ckpt", most + 1);
+  CHECK_THROWS_WITH(load_checkpoint(dir / "a.ckpt", *m, opt, pos),
+                    Contains(std::to_string(most + 1) +
+                             " bytes, more than a checkpoint of this network can hold (" +
+                             std::to_string(most) + " bytes)"));
+  // A sparse 3 GiB file costs no disk and is not read (it would take 3 GiB of memory).
+  std::filesystem::resize_file(dir / "a.ckpt", std::uintmax_t{3} << 30);
+  CHECK_THROWS_WITH(read_checkpoint_header(dir / "a.ckpt"),
+                    Contains("3221225472 bytes, more than a checkpoint"));
+}

@@ -135,7 +135,14 @@ inline std::uint32_t crc32_of(const std::uint8_t* p, std::size_t n) {
   return static_cast<std::uint32_t>(crc);
 }
 
-inline std::vector<std::uint8_t> read_file(std::filesystem::path const& path) {
+inline std::vector<std::uint8_t> read_file(std::filesystem::path const& path,
+                                           std::uint64_t max_bytes) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes)
+    throw checkpoint_error(path.string() + ": " + std::to_string(size) +
+                           " bytes, more than a checkpoint of this network can hold (" +
+                           std::to_string(max_bytes) + " bytes)");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw checkpoint_error(path.string() + ": cannot open checkpoint");
@@ -251,18 +258,22 @@ parse_checkpoint_header(std::span<const std::uint8_t> bytes, std::string const& 
   return {h, version};
 }
 
+/// The most bytes read_checkpoint_header reads when it does not know the network: 1 GiB.
+inline constexpr std::uint64_t checkpoint_max_bytes = std::uint64_t{1} << 30;
+
 /// Reads and verifies a checkpoint file's magic, version and checksum; returns its header.
 /// Fails with a checkpoint_error naming the file when it is not a ctnn checkpoint, is
-/// truncated or corrupt.
+/// truncated or corrupt, or is larger than max_bytes (read before anything else).
 inline checkpoint_header read_checkpoint_header(std::filesystem::path const& path,
-                                                std::vector<std::uint8_t>* contents = nullptr) {
+                                                std::vector<std::uint8_t>* contents = nullptr,
+                                                std::uint64_t max_bytes = checkpoint_max_bytes) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw checkpoint_error(name + ": is a folder, not a checkpoint file");
   if (!std::filesystem::is_regular_file(path, ec))
     throw checkpoint_error(name + ": no such checkpoint file");
-  auto bytes = detail::read_file(path);
+  auto bytes = detail::read_file(path, max_bytes);
   checkpoint_header h = parse_checkpoint_header(bytes, name).first;
   if (contents != nullptr)
     *contents = std::move(bytes);
@@ -345,8 +356,16 @@ void load_checkpoint(std::span<const std::uint8_t> bytes, std::string const& nam
 template <class Net, class T, class Optimizer>
 void load_checkpoint(std::filesystem::path const& path, model<Net, T>& m, Optimizer& opt,
                      training_position& pos) {
+  // A checkpoint of this network has a known size (version 1 is 24 bytes shorter).  A file far
+  // larger is refused before it is read; one a little larger is read, so that another
+  // network's checkpoint is named as such.
+  const std::uint64_t exact =
+      8 + 4 + (4 + fingerprint<Net, T>().size()) + (4 + std::string(Optimizer::kind()).size()) +
+      5 * 8 + 3 * 8 + 3 * 8 +
+      sizeof(T) * (Net::parameter_count + Net::state_count + opt.state().size()) + 4;
+  const std::uint64_t most = 4 * exact + (std::uint64_t{16} << 20);
   std::vector<std::uint8_t> bytes;
-  read_checkpoint_header(path, &bytes);
+  read_checkpoint_header(path, &bytes, most);
   load_checkpoint(std::span<const std::uint8_t>(bytes), path.string(), m, opt, pos);
 }
 
