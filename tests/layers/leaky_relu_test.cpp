@@ -33,3 +33,22 @@ TEMPLATE_TEST_CASE("leaky_relu backward matches finite differences",
   auto r = test::check_gradients<TestType>();
   CHECK(r.worst() < test::gradient_tolerance);
 }
+
+TEMPLATE_TEST_CASE("leaky_relu over whole vectors equals its value and slope element by element",
+                   "[layers][leaky_relu]", float, double) {
+  // 37 elements: whole target vectors (the vector form) and a tail (the scalar form).
+  constexpr std::size_t n = 37;
+  using act = leaky_relu<1, 10>;
+  std::vector<TestType> x(n), dy(n), y(n), dx(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = static_cast<TestType>((static_cast<int>(i * 7 % 11) - 5)) / 4;
+    dy[i] = static_cast<TestType>(i + 1) / 8;
+  }
+  detail::activation_values<act>(n, x.data(), y.data());
+  detail::activation_deltas<act>(n, dy.data(), x.data(), y.data(), dx.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    INFO("element " << i << ", x " << x[i]);
+    CHECK(y[i] == act::value(x[i]));
+    CHECK(dx[i] == dy[i] * act::slope(x[i], y[i]));
+  }
+}

@@ -6,6 +6,7 @@
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/options.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/elementwise.hpp>
 #include <ctnn/layers/detail/gemm.hpp>
 #include <ctnn/layers/detail/kernels.hpp>
 #include <ctnn/layers/detail/window.hpp>
@@ -155,17 +156,11 @@ private:
           const std::size_t off = ((b0 + b) * Out + o) * cols;
           T* to = io.y + off;
           const T bo = bias<In>(io.params, o);
-          if constexpr (std::is_void_v<Act>) {
-            for (std::size_t p = 0; p < cols; ++p)
-              to[p] = from[p] + bo;
-          } else {
-            T* act = act_y + off;
-            for (std::size_t p = 0; p < cols; ++p) {
-              const T v = from[p] + bo;
-              to[p] = v;
-              act[p] = Act::value(v);
-            }
-          }
+          for (std::size_t p = 0; p < cols; ++p)
+            to[p] = from[p] + bo;
+          // The row is still in L1: the activation reads it from there, not from memory.
+          if constexpr (!std::is_void_v<Act>)
+            detail::activation_values<Act>(cols, static_cast<const T*>(to), act_y + off);
         }
     }
   }
@@ -193,8 +188,7 @@ private:
           T row[std::is_void_v<Act> ? 1 : cols];
           const T* from = io.dy + off;
           if constexpr (!std::is_void_v<Act>) {
-            for (std::size_t p = 0; p < cols; ++p)
-              row[p] = act_dy[off + p] * Act::slope(io.y[off + p], act_y[off + p]);
+            detail::activation_deltas<Act>(cols, act_dy + off, io.y + off, act_y + off, row);
             from = row;
           }
           if constexpr (has_bias)

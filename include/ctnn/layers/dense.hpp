@@ -6,6 +6,7 @@
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/options.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/elementwise.hpp>
 #include <ctnn/layers/detail/gemm.hpp>
 
 #include <algorithm>
@@ -72,9 +73,8 @@ struct dense : layer_defaults {
   }
   template <class In, class Act, class T>
   static void backward_through(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
-    const std::size_t count = io.n * Out;
-    for (std::size_t i = 0; i < count; ++i)
-      io.scratch[i] = act_dy[i] * Act::slope(io.y[i], act_y[i]);
+    detail::activation_deltas<Act>(io.n * Out, act_dy, static_cast<const T*>(io.y), act_y,
+                                   io.scratch);
     run_backward<In>(io, io.scratch);
   }
 
@@ -83,15 +83,12 @@ private:
   static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t n = size_v<In>;
     detail::gemm_nt<false>(io.n, Out, n, io.x, n, io.params, n, io.y, Out);
-    if constexpr (has_bias || !std::is_void_v<Act>)
+    if constexpr (has_bias)
       for (std::size_t b = 0; b < io.n; ++b)
-        for (std::size_t o = 0; o < Out; ++o) {
-          T& y = io.y[b * Out + o];
-          if constexpr (has_bias)
-            y += io.params[n * Out + o];
-          if constexpr (!std::is_void_v<Act>)
-            act_y[b * Out + o] = Act::value(y);
-        }
+        for (std::size_t o = 0; o < Out; ++o)
+          io.y[b * Out + o] += io.params[n * Out + o];
+    if constexpr (!std::is_void_v<Act>)
+      detail::activation_values<Act>(io.n * Out, static_cast<const T*>(io.y), act_y);
   }
 
   template <class In, class T>

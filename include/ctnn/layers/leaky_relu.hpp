@@ -27,6 +27,18 @@ struct leaky_relu : detail::elementwise<leaky_relu<Num, Den>> {
   static constexpr T slope(T x, T) noexcept {
     return x > T{0} ? T{1} : negative_slope<T>;
   }
+  // The same over whole vectors (see detail::activation_values).
+  template <class T>
+  static detail::simd::vec<T> vector_value(detail::simd::vec<T> x) noexcept {
+    const detail::simd::vec<T> negative = x * negative_slope<T>;
+    return x > T{0} ? x : negative;
+  }
+  template <class T>
+  static detail::simd::vec<T> vector_delta(detail::simd::vec<T> dy, detail::simd::vec<T> x,
+                                           detail::simd::vec<T>) noexcept {
+    const detail::simd::vec<T> negative = dy * negative_slope<T>;
+    return x > T{0} ? dy : negative;
+  }
 };
 
 }  // namespace ctnn

@@ -20,6 +20,12 @@ struct relu : detail::elementwise<relu> {
   static constexpr T slope(T x, T) noexcept {
     return x > T{0} ? T{1} : T{0};
   }
+  // dy * slope as a choice of values, which vectorises for every target (GCC 12 turned the
+  // product into a branch per element for AVX2: a 35x slower backward on random signs).
+  template <class T>
+  static constexpr T delta(T dy, T x, T) noexcept {
+    return x > T{0} ? dy : T{0};
+  }
 };
 
 }  // namespace ctnn

@@ -141,13 +141,15 @@ inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
 }
 
 /// The Rows x Cols dot products of rows a, a + lda, ... with rows b, b + ldb, ... over their
-/// first kv (a multiple of the vector's lanes) elements, row-major.  A function of its own,
-/// so that the register allocator sees only this loop: inlined into gemm_nt's loops, it ran
-/// out of general registers and reloaded row pointers from the stack.
+/// kk elements, row-major; the last, short vector is a masked (or lane) load.  A function of
+/// its own, so that the register allocator sees only this loop: inlined into gemm_nt's
+/// loops, it ran out of general registers and reloaded row pointers from the stack.  (The
+/// scalar tail it replaces was contracted into multiply-adds or not depending on where GCC
+/// inlined it, so two calls with the same numbers could round differently.)
 template <std::size_t Rows, std::size_t Cols, class T>
 [[gnu::noinline]] std::array<T, Rows * Cols> dot_tile(const T* __restrict a, std::size_t lda,
                                                       const T* __restrict b, std::size_t ldb,
-                                                      std::size_t kv) noexcept {
+                                                      std::size_t kk) noexcept {
   using v_t = simd::vec<T>;
   constexpr std::size_t w = simd::lanes<T>;
   const T* ar[Rows];
@@ -157,6 +159,7 @@ template <std::size_t Rows, std::size_t Cols, class T>
   for (std::size_t c = 0; c < Cols; ++c)
     br[c] = b + c * ldb;
   v_t acc[Rows * Cols] = {};
+  const std::size_t kv = kk - kk % w;
   for (std::size_t k = 0; k < kv; k += w) {
     v_t x[Rows], y[Cols];
 #pragma GCC unroll 4
@@ -165,6 +168,20 @@ template <std::size_t Rows, std::size_t Cols, class T>
 #pragma GCC unroll 4
     for (std::size_t c = 0; c < Cols; ++c)
       y[c] = simd::load(br[c] + k);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < Rows * Cols; ++r)
+      acc[r] = simd::madd<T>(x[r / Cols], y[r % Cols], acc[r]);
+  }
+  if (const std::size_t rest = kk - kv; rest != 0) {
+    // Unrolled like the loop above: an accumulator indexed by a variable would be kept in
+    // memory, and stored at every step of that loop too.
+    v_t x[Rows], y[Cols];
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < Rows; ++r)
+      x[r] = simd::load_partial(ar[r] + kv, rest);
+#pragma GCC unroll 4
+    for (std::size_t c = 0; c < Cols; ++c)
+      y[c] = simd::load_partial(br[c] + kv, rest);
 #pragma GCC unroll 8
     for (std::size_t r = 0; r < Rows * Cols; ++r)
       acc[r] = simd::madd<T>(x[r / Cols], y[r % Cols], acc[r]);
@@ -179,6 +196,7 @@ template <std::size_t Rows, std::size_t Cols, class T>
         out[r * 4 + c] = q[c];
     }
   } else {
+#pragma GCC unroll 8
     for (std::size_t r = 0; r < Rows * Cols; ++r)
       out[r] = simd::reduce_add<T>(acc[r]);
   }
@@ -192,34 +210,30 @@ template <bool Accumulate, class T>
 inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __restrict a,
                     std::size_t lda, const T* __restrict b, std::size_t ldb, T* __restrict c,
                     std::size_t ldc) noexcept {
-  constexpr std::size_t w = simd::lanes<T>;
-  const std::size_t kv = kk - kk % w;
-  // Tiles of 2 x 4 products (four sums reduced at once), then the rest of the columns and
-  // the last row; the elements after the last whole vector are added one by one.
+  // Tiles of dot_rows x 4 products (four sums reduced at once), then the rest of the columns
+  // and rows.
   auto put = [&]<std::size_t Rows, std::size_t Cols>(std::size_t i, std::size_t j) {
     const std::array<T, Rows* Cols> r =
-        dot_tile<Rows, Cols>(a + i * lda, lda, b + j * ldb, ldb, kv);
+        dot_tile<Rows, Cols>(a + i * lda, lda, b + j * ldb, ldb, kk);
     for (std::size_t p = 0; p < Rows; ++p)
       for (std::size_t q = 0; q < Cols; ++q) {
-        T s = r[p * Cols + q];
-        for (std::size_t k = kv; k < kk; ++k)
-          s += a[(i + p) * lda + k] * b[(j + q) * ldb + k];
         T& to = c[(i + p) * ldc + j + q];
-        to = Accumulate ? to + s : s;
+        to = Accumulate ? to + r[p * Cols + q] : r[p * Cols + q];
       }
   };
-  const std::size_t m2 = m - m % 2, n4 = n - n % 4;
-  for (std::size_t i = 0; i < m2; i += 2) {
+  constexpr std::size_t rows = simd::dot_rows;
+  const std::size_t mr = m - m % rows, n4 = n - n % 4;
+  for (std::size_t i = 0; i < mr; i += rows) {
     for (std::size_t j = 0; j < n4; j += 4)
-      put.template operator()<2, 4>(i, j);
+      put.template operator()<rows, 4>(i, j);
     for (std::size_t j = n4; j < n; ++j)
-      put.template operator()<2, 1>(i, j);
+      put.template operator()<rows, 1>(i, j);
   }
-  if (m2 < m) {
+  for (std::size_t i = mr; i < m; ++i) {
     for (std::size_t j = 0; j < n4; j += 4)
-      put.template operator()<1, 4>(m2, j);
+      put.template operator()<1, 4>(i, j);
     for (std::size_t j = n4; j < n; ++j)
-      put.template operator()<1, 1>(m2, j);
+      put.template operator()<1, 1>(i, j);
   }
 }
 

@@ -98,6 +98,11 @@ inline constexpr std::size_t row_group = target == isa::neon || target == isa::s
                                              ? 2
                                              : (2 * sizeof(T) <= 8 ? 3 : 2);
 
+/// Rows of A in a tile of dot products with four rows of B (gemm_nt).  Four rows would load
+/// fewer vectors per multiply-add, but their eight row pointers do not fit x86's general
+/// registers beside the loop's own (measured: 20 % slower, with stack reloads, on AVX-512).
+inline constexpr std::size_t dot_rows = 2;
+
 /// Masked loads and stores cost what plain ones do and take no vector register (AVX-512 keeps
 /// masks in mask registers); elsewhere a short last vector costs a register or a few moves.
 inline constexpr bool free_masks = short_cost == 0;
