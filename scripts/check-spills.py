@@ -66,7 +66,7 @@ def main():
                               capture_output=True, text=True).stdout
         for name, body in functions(text):
             if not any(k in name for k in ("register_tile", "dot_products", "gemm_nn_block",
-                                            "gemm_nt", "dot_tile")):
+                                            "gemm_nt", "dot_tile", "dot_products")):
                 continue
             worst = None
             for start, end in loops(body):

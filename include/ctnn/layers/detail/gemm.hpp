@@ -141,15 +141,16 @@ inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
 }
 
 /// The Rows x Cols dot products of rows a, a + lda, ... with rows b, b + ldb, ... over their
-/// kk elements, row-major; the last, short vector is a masked (or lane) load.  A function of
-/// its own, so that the register allocator sees only this loop: inlined into gemm_nt's
-/// loops, it ran out of general registers and reloaded row pointers from the stack.  (The
+/// kk elements, row-major; the last, short vector is a masked (or lane) load.  Tiles of more
+/// than one row run as functions of their own (dot_tile_apart), so that the register
+/// allocator sees only their loop: inlined into gemm_nt's loops, the 2 x 4 tile ran out of
+/// general registers and reloaded row pointers from the stack.  (The
 /// scalar tail it replaces was contracted into multiply-adds or not depending on where GCC
 /// inlined it, so two calls with the same numbers could round differently.)
 template <std::size_t Rows, std::size_t Cols, class T>
-[[gnu::noinline]] std::array<T, Rows * Cols> dot_tile(const T* __restrict a, std::size_t lda,
-                                                      const T* __restrict b, std::size_t ldb,
-                                                      std::size_t kk) noexcept {
+inline std::array<T, Rows * Cols> dot_tile(const T* __restrict a, std::size_t lda,
+                                           const T* __restrict b, std::size_t ldb,
+                                           std::size_t kk) noexcept {
   using v_t = simd::vec<T>;
   constexpr std::size_t w = simd::lanes<T>;
   const T* ar[Rows];
@@ -203,6 +204,15 @@ template <std::size_t Rows, std::size_t Cols, class T>
   return out;
 }
 
+/// The largest dot tile in a function of its own (see dot_tile); the one-row tiles stay
+/// inline, where a call would cost more than a short product (batch-1 dense layers).
+template <std::size_t Rows, std::size_t Cols, class T>
+[[gnu::noinline]] std::array<T, Rows * Cols> dot_tile_apart(const T* __restrict a, std::size_t lda,
+                                                            const T* __restrict b, std::size_t ldb,
+                                                            std::size_t kk) noexcept {
+  return dot_tile<Rows, Cols>(a, lda, b, ldb, kk);
+}
+
 /// C[i][j] (+)= sum_k A[i][k] * B[j][k] for i < m, j < n, k < kk: products of rows, A is
 /// [m][kk] with row stride lda, B is [n][kk] with row stride ldb, C is [m][n] with row
 /// stride ldc.  With Accumulate false, C is overwritten.
@@ -213,8 +223,11 @@ inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __res
   // Tiles of dot_rows x 4 products (four sums reduced at once), then the rest of the columns
   // and rows.
   auto put = [&]<std::size_t Rows, std::size_t Cols>(std::size_t i, std::size_t j) {
-    const std::array<T, Rows* Cols> r =
-        dot_tile<Rows, Cols>(a + i * lda, lda, b + j * ldb, ldb, kk);
+    std::array<T, Rows * Cols> r;
+    if constexpr (Rows > 1)
+      r = dot_tile_apart<Rows, Cols>(a + i * lda, lda, b + j * ldb, ldb, kk);
+    else
+      r = dot_tile<Rows, Cols>(a + i * lda, lda, b + j * ldb, ldb, kk);
     for (std::size_t p = 0; p < Rows; ++p)
       for (std::size_t q = 0; q < Cols; ++q) {
         T& to = c[(i + p) * ldc + j + q];
