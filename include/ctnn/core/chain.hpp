@@ -226,6 +226,15 @@ private:
       return delta_buffer(region, capacity, static_cast<std::size_t>(input_delta_slot[J + 1]));
   }
 
+  // Layer I's input: the chain's own for the first layer, else the output before it.
+  template <std::size_t I, class T>
+  static const T* layer_input(T* region, std::size_t capacity, const T* x) noexcept {
+    if constexpr (I == 0)
+      return x;
+    else
+      return output<I - 1>(region, capacity);
+  }
+
   template <std::size_t I, class T>
   CTNN_LAYER_PASS static void forward_layer(const T* params, T* state, T* region,
                                             std::size_t capacity, const T* x, std::size_t n,
@@ -233,12 +242,7 @@ private:
     if constexpr (fused_into_previous<I>) {
       return;  // layer I - 1 wrote this activation's output
     } else {
-      const T* in = [&] {
-        if constexpr (I == 0)
-          return x;
-        else
-          return static_cast<const T*>(output<I - 1>(region, capacity));
-      }();
+      const T* in = layer_input<I>(region, capacity, x);
       const forward_io<T> io{params + param_offsets[I],
                              state + state_offsets[I],
                              region + scratch_offset<I>(capacity),
@@ -262,12 +266,7 @@ private:
     if constexpr (fused_into_previous<I>) {
       return;  // layer I - 1 takes this activation's output delta
     } else {
-      const T* in = [&] {
-        if constexpr (I == 0)
-          return x;
-        else
-          return static_cast<const T*>(output<I - 1>(region, capacity));
-      }();
+      const T* in = layer_input<I>(region, capacity, x);
       T* d_in = [&] {
         if constexpr (I == 0)
           return dx;
