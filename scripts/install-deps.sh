@@ -6,7 +6,11 @@ packages=(g++ cmake ninja-build libboost-dev catch2 libbenchmark-dev zlib1g-dev 
           # The PyTorch agreement test and benchmarks/pytorch (Debian's /usr/bin/python3).
           python3-torch python3-numpy libopenblas0-pthread
           # Training reports: curves by gnuplot; the browser check renders them in Chromium.
-          gnuplot-nox chromium python3-pil)
+          gnuplot-nox chromium python3-pil
+          # The instruction-set matrix: an aarch64 cross compiler and qemu to run its tests.
+          g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
+          # The fuzzers (scripts/fuzz.sh): clang 16 with libFuzzer.
+          clang-16 libclang-rt-16-dev libfuzzer-16-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
