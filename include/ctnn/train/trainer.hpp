@@ -10,6 +10,7 @@
 #include <ctnn/loss/softmax_cross_entropy.hpp>
 #include <ctnn/optim/schedule.hpp>
 #include <ctnn/train/detail/thread_team.hpp>
+#include <ctnn/train/position.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -36,17 +37,6 @@ struct evaluation {
   double loss = 0, accuracy = 0;
   std::size_t classes = 0, samples = 0;
   std::vector<std::size_t> confusion;  // [true class][predicted class]
-};
-
-/// Where training is: what a checkpoint stores so that a resumed run continues from there.
-struct training_position {
-  std::size_t epoch = 0;       // epochs completed
-  std::size_t step = 0;        // optimizer steps taken in all
-  double train_seconds = 0;    // training wall time so far (evaluation excluded)
-  double best_accuracy = 0;    // best test accuracy seen
-  std::size_t epoch_step = 0;  // steps taken in the epoch under way (0: at an epoch's end)
-  std::size_t batch = 0;       // batch size and training-set size those steps were taken with
-  std::size_t samples = 0;     //   (0: not recorded, a version-1 checkpoint)
 };
 
 /// The most threads a trainer runs: each holds a workspace of Shard samples and a gradient
