@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "command_line.hpp"
 
+#include <ctnn/optim/schedule.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -92,7 +94,17 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
       ->check(real_in(0.0, 0.999999));
   app.add_option("--weight-decay", o.weight_decay, "L2 weight decay")->check(real_in(0.0, 1.0));
   app.add_option("--schedule", o.schedule,
-                 "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...");
+                 "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR], accuracy:ACC=FACTOR,...")
+      ->check(
+          [](std::string const& text) -> std::string {
+            try {
+              ctnn::schedule::parse(text, 1);
+              return {};
+            } catch (std::invalid_argument const& e) {
+              return e.what();
+            }
+          },
+          "SCHEDULE", "schedule");
   app.add_option("--init", o.init, "he, he_uniform, xavier or xavier_uniform")
       ->check(CLI::IsMember({"he", "he_normal", "he_uniform", "xavier", "xavier_normal", "glorot",
                              "xavier_uniform"}));

@@ -19,7 +19,7 @@ namespace ctnn {
 ///  - exponential:  lr = base * gamma^epoch
 ///  - cosine:       lr = floor + (base - floor) (1 + cos(pi epoch / total)) / 2
 ///  - accuracy:     lr = base times the factor of every threshold that the test accuracy has
-///                  reached so far (the lab reports lowered the rate this way)
+///                  reached so far
 struct schedule {
   enum class kind { constant, step, exponential, cosine, accuracy };
   kind type = kind::constant;
@@ -60,7 +60,7 @@ struct schedule {
   /// "accuracy:ACC=FACTOR,ACC=FACTOR,..."; `epochs` is the length of a cosine cycle.
   static schedule parse(std::string const& text, double epochs) {
     auto fail = [&](std::string const& why) -> schedule {
-      throw std::invalid_argument("--schedule '" + text + "': " + why +
+      throw std::invalid_argument("learning-rate schedule '" + text + "': " + why +
                                   " (use constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:FLOOR] "
                                   "or accuracy:ACC=FACTOR,...)");
     };
