@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <utility>
 
 namespace {
 std::atomic<std::size_t> allocations{0};
@@ -53,9 +54,10 @@ namespace {
 template <class Net>
 std::size_t allocations_in_one_step() {
   constexpr std::size_t batch = 8;
-  auto m = std::make_unique<ctnn::model<Net>>();
+  // The one-line heap placement: allocated once here, nothing per step.
+  auto m = ctnn::make_model<Net>();
   auto g = std::make_unique<ctnn::gradients<Net>>();
-  auto ws = std::make_unique<ctnn::workspace<Net, float, batch>>();
+  auto ws = ctnn::make_workspace<Net, float, batch>();
   auto x = std::make_unique<std::array<float, batch * ctnn::size_v<typename Net::input_shape>>>();
   auto dy = std::make_unique<std::array<float, batch * ctnn::size_v<typename Net::output_shape>>>();
   x->fill(0.5f);
@@ -64,6 +66,8 @@ std::size_t allocations_in_one_step() {
   const std::size_t before = allocations.load();
   auto y = ctnn::forward(*m, *ws, x->data(), batch, ctx);
   ctnn::backward(*m, *g, *ws, dy->data(), batch, ctx);
+  ctnn::forward(*m, *ws, x->data(), batch, ctx);
+  ctnn::backward(*m, *g, *ws, dy->data(), batch);  // the recorded context
   const std::size_t after = allocations.load();
   CHECK(y.size() == batch * ctnn::size_v<typename Net::output_shape>);
   return after - before;
@@ -96,6 +100,25 @@ TEST_CASE("a batch-1 workspace fits on the stack", "[core][allocation]") {
   auto y = ctnn::forward(m, ws, x.data(), 1);
   CHECK(allocations.load() == before);
   CHECK(y.size() == 10);
+}
+
+TEST_CASE("predict and classify allocate nothing", "[core][allocation][predict]") {
+  using net = ctnn::seeds::mnist_cnn;
+  auto m = ctnn::make_model<net>();
+  m->normalization.mean = {0.1307f};
+  m->normalization.stddev = {0.3081f};
+  auto ws = ctnn::make_workspace<net>();
+  std::array<float, 784> x{};
+  x[300] = 1.0f;
+  const std::size_t before = allocations.load();
+  const auto y = ctnn::predict(std::as_const(*m), x);  // workspace on the stack
+  const auto c = ctnn::classify(std::as_const(*m), x);
+  const auto y_heap = ctnn::predict(std::as_const(*m), *ws, x);  // a heap workspace
+  const auto c_heap = ctnn::classify(std::as_const(*m), *ws, x);
+  CHECK(allocations.load() == before);
+  CHECK(y == y_heap);
+  CHECK(c.label == c_heap.label);
+  CHECK(c.label < 10);
 }
 
 TEST_CASE("augmenting an image allocates nothing", "[core][allocation][augment]") {

@@ -2,29 +2,59 @@
 // ctnn::model and ctnn::workspace: the fixed-size memory a network runs on.
 #pragma once
 
+#include <ctnn/core/init.hpp>
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/network.hpp>
+#include <ctnn/core/normalization.hpp>
 
 #include <array>
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <type_traits>
+#include <utility>
 
 namespace ctnn {
 
+/// The tag of model's constructor that leaves parameters and state unset, for loaders that
+/// overwrite all of them: `ctnn::model<Net> m(ctnn::uninitialized);`.
+struct uninitialized_t {
+  explicit uninitialized_t() = default;
+};
+inline constexpr uninitialized_t uninitialized{};
+
 /// Every trainable parameter of Net in one contiguous block (layer I's slice starts at
-/// Net::parameter_offsets[I]), and every state value (batch_norm running statistics).
-/// Optimizers and checkpoints work on these two flat arrays.
+/// Net::parameter_offsets[I]), every state value (batch_norm running statistics), and the
+/// normalisation applied to raw inputs.  Optimizers and checkpoints work on the flat arrays.
+/// A model is initialised when it is made (He normal, seed 1, unless an initializer is
+/// given), so it cannot be trained or run from all-zero weights by accident.
 template <network_type Net, class T = float>
 struct model {
   using network_type = Net;
   using value_type = T;
-  std::array<T, Net::parameter_count> parameters{};
-  std::array<T, Net::state_count> state{};
+  std::array<T, Net::parameter_count> parameters;
+  std::array<T, Net::state_count> state;
+  ctnn::normalization<typename Net::input_shape, T> normalization{};
 
-  /// Fills parameters and state through an initializer (see ctnn/core/layer.hpp).
-  template <initializer_for<T> Init>
-  void initialize(Init& init) {
+  /// He-normal weights from seed 1: `ctnn::model<Net> m;` is ready to train.
+  model() : model(initializer{}) {}
+
+  /// Parameters and state from an initializer, e.g. `model<Net> m(initializer(scheme, seed));`.
+  template <class Init>
+  requires initializer_for<std::remove_cvref_t<Init>, T>
+  explicit model(Init&& init) {
+    parameters.fill(T{0});  // a layer's initialize need not write what it does not use
+    state.fill(T{0});
+    initialize(init);
+  }
+
+  /// Parameters and state left unset: only for code that overwrites all of them next.
+  explicit model(uninitialized_t) noexcept {}
+
+  /// Fills parameters and state afresh through an initializer (see ctnn/core/layer.hpp).
+  template <class Init>
+  requires initializer_for<std::remove_cvref_t<Init>, T>
+  void initialize(Init&& init) {
     Net::chain_type::initialize(parameters.data(), state.data(), init);
   }
 
@@ -55,6 +85,9 @@ struct workspace {
   // Samples of the last forward pass run in this workspace (0: none yet); backward refuses
   // to run over activations no forward wrote.
   std::size_t forward_samples = 0;
+  // The context of that pass: backward runs in it (batch statistics or running ones, the same
+  // dropout masks) and refuses a different one.
+  run_context context{};
 
   T* input() noexcept { return buffer.data(); }
   T* region() noexcept { return buffer.data() + input_count; }
@@ -63,9 +96,11 @@ struct workspace {
 namespace detail {
 template <std::size_t Bytes, std::size_t Limit>
 struct stack_object_check {
-  static_assert(Bytes <= Limit, "ctnn::require_stack<Object, Limit>: the object (left, bytes) is "
-                                "larger than the stack limit (right); allocate it with "
-                                "ctnn::make_model or ctnn::make_workspace instead");
+  static_assert(Bytes <= Limit,
+                "ctnn::require_stack<Object, Limit>: the object (left, bytes) is larger than the "
+                "stack limit (right, default CTNN_STACK_LIMIT_BYTES); put it on the heap with "
+                "ctnn::make_model<Net>() or ctnn::make_workspace<Net, T, Capacity>(), or define "
+                "CTNN_STACK_LIMIT_BYTES larger before including ctnn if the thread's stack is");
   static constexpr bool value = true;  // the assertion above is the report
 };
 }  // namespace detail
@@ -75,20 +110,25 @@ struct stack_object_check {
 template <class Object, std::size_t Limit = std::size_t{CTNN_STACK_LIMIT_BYTES}>
 inline constexpr bool fits_on_stack_v = sizeof(Object) <= Limit;
 
-/// The guard for stack objects: `static_assert(ctnn::require_stack<workspace<Net, float, 32>>);`
-/// before declaring one as a local.  When it does not fit, the diagnostic shows both sizes
-/// in bytes and names the heap alternative (make_model, make_workspace).
+/// The guard for stack objects: `static_assert(ctnn::require_stack<model<Net>>);` before
+/// declaring a model or workspace as a local.  When it does not fit, the diagnostic shows both
+/// sizes in bytes, the macro that sets the limit and the heap alternative (make_model,
+/// make_workspace).
 template <class Object, std::size_t Limit = std::size_t{CTNN_STACK_LIMIT_BYTES}>
 inline constexpr bool require_stack = detail::stack_object_check<sizeof(Object), Limit>::value;
 
-/// A model on the heap, zero-initialised like a value-initialised model.
-template <network_type Net, class T = float>
-std::unique_ptr<model<Net, T>> make_model() {
-  return std::make_unique<model<Net, T>>();
+/// The one-line heap placement of a model: `auto m = ctnn::make_model<Net>();` for a model of
+/// any size (a local `model<Net>` lives on the stack, which is small).  Arguments go to the
+/// constructor: none (He normal, seed 1), an initializer, or ctnn::uninitialized.
+template <network_type Net, class T = float, class... Args>
+std::unique_ptr<model<Net, T>> make_model(Args&&... args) {
+  return std::make_unique<model<Net, T>>(std::forward<Args>(args)...);
 }
 
-/// A workspace on the heap, left uninitialised (a pass writes what it reads), so memory for
-/// samples never used is never touched.
+/// The one-line heap placement of a workspace: `auto ws = ctnn::make_workspace<Net, float,
+/// 256>();`, allocated once before training; the passes then allocate nothing.  Left
+/// uninitialised (a pass writes what it reads), so memory for samples never used is never
+/// touched.
 template <network_type Net, class T = float, std::size_t Capacity = 1>
 std::unique_ptr<workspace<Net, T, Capacity>> make_workspace() {
   return std::make_unique_for_overwrite<workspace<Net, T, Capacity>>();
