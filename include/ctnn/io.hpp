@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// Input and output: checkpoints and the progress bar.
+// Input and output: weights files, checkpoints and the progress bar.
 #pragma once
 
 #include <ctnn/io/checkpoint.hpp>
 #include <ctnn/io/progress.hpp>
+#include <ctnn/io/weights.hpp>

@@ -2,15 +2,17 @@
 #include <ctnn/io/checkpoint.hpp>
 
 #include <ctnn/ctnn.hpp>
-#include <ctnn/train/init.hpp>
+#include <ctnn/train/trainer.hpp>
 
 #include "support/idx_files.hpp"
 #include "support/synthetic.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -27,12 +29,15 @@ constexpr std::size_t P = net_a::parameter_count;
 
 template <class Net>
 std::unique_ptr<model<Net>> random_model(std::uint64_t seed) {
-  auto m = std::make_unique<model<Net>>();
-  initializer init(init_scheme::he_normal, seed);
-  m->initialize(init);
+  auto m = make_model<Net>(initializer(init_scheme::he_normal, seed));
   for (std::size_t i = 0; i < Net::state_count; ++i)
     m->state[i] = 0.25f * static_cast<float>(i);
   return m;
+}
+
+std::vector<std::uint8_t> read_bytes(std::filesystem::path const& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
 }
 
 void flip_byte(std::filesystem::path const& p, std::size_t at) {
@@ -54,7 +59,12 @@ TEST_CASE("a checkpoint round trip is bit-exact", "[io][checkpoint]") {
   g.fill(0.01f);
   opt.step(m->parameters, g, 0.1f);
   const training_position pos{2, 77, 1.5, 0.93};
+  m->normalization.mean = {0.5f};
+  m->normalization.stddev = {0.25f};
   save_checkpoint(dir / "a.ckpt", *m, opt, pos);
+  CHECK(read_checkpoint_header(dir / "a.ckpt").version == 3);
+  CHECK(read_checkpoint_header(dir / "a.ckpt").is_of<net_a>());
+  CHECK_FALSE(read_checkpoint_header(dir / "a.ckpt").is_of<net_b>());
 
   auto loaded = std::make_unique<model<net_a>>();
   adam<P> opt2;
@@ -62,6 +72,8 @@ TEST_CASE("a checkpoint round trip is bit-exact", "[io][checkpoint]") {
   load_checkpoint(dir / "a.ckpt", *loaded, opt2, pos2);
   CHECK(loaded->parameters == m->parameters);
   CHECK(loaded->state == m->state);
+  CHECK(loaded->normalization.mean == m->normalization.mean);
+  CHECK(loaded->normalization.stddev == m->normalization.stddev);
   CHECK(opt2.moments == opt.moments);
   CHECK(opt2.steps() == 1);
   CHECK(pos2.epoch == 2);
@@ -85,8 +97,11 @@ TEST_CASE("a checkpoint of another network is rejected, naming both", "[io][chec
   sgd<P> oa;
   training_position pos;
   CHECK_THROWS_WITH(load_checkpoint(dir / "b.ckpt", *a, oa, pos),
-                    Contains("checkpoint of another network") && Contains("conv2d<5,3> 5x6x6") &&
-                        Contains("conv2d<4,3> 4x6x6"));
+                    Contains("b.ckpt: checkpoint of another network.") &&
+                        Contains("checkpoint: " + fingerprint<net_b, float>()) &&
+                        Contains("this program: " + fingerprint<net_a, float>()) &&
+                        Contains("first difference: layer 0: conv2d 1x8x8->5x6x6 params 50 "
+                                 "(file) vs conv2d 1x8x8->4x6x6 params 40 (this program)"));
   CHECK(a->parameters == before);
 }
 
@@ -116,6 +131,15 @@ TEST_CASE("damaged checkpoints are rejected and leave the model alone", "[io][ch
                     Contains("other.bin: not a ctnn checkpoint"));
   CHECK_THROWS_WITH(load_checkpoint(dir / "missing.ckpt", *target, opt, pos),
                     Contains("missing.ckpt: no such checkpoint file"));
+
+  auto later = read_bytes(dir / "good.ckpt");
+  later[8] = 4;  // version 4
+  const std::uint32_t crc = detail::crc32_of(later.data(), later.size() - 4);
+  std::memcpy(later.data() + later.size() - 4, &crc, 4);
+  CHECK_THROWS_WITH(
+      load_checkpoint(std::span<const std::uint8_t>(later), "later", *target, opt, pos),
+      Contains("later: checkpoint format version 4, this program reads versions 1 "
+               "to 3"));
 
   adam<P> wrong_optimizer;
   CHECK_THROWS_WITH(load_checkpoint(dir / "good.ckpt", *target, wrong_optimizer, pos),
@@ -245,4 +269,17 @@ TEST_CASE("a file far larger than any checkpoint of the network is refused unrea
   std::filesystem::resize_file(dir / "a.ckpt", std::uintmax_t{3} << 30);
   CHECK_THROWS_WITH(read_checkpoint_header(dir / "a.ckpt"),
                     Contains("3221225472 bytes, more than a checkpoint"));
+}
+
+TEST_CASE("a diverged model is not saved over the last good checkpoint", "[io][checkpoint]") {
+  test::temp_dir dir("ckpt-nan");
+  auto m = random_model<net_a>(1);
+  sgd<P> opt;
+  save_checkpoint(dir / "c.ckpt", *m, opt, {});
+  const auto kept = read_bytes(dir / "c.ckpt");
+  m->parameters[5] = std::numeric_limits<float>::quiet_NaN();
+  CHECK_THROWS_WITH(save_checkpoint(dir / "c.ckpt", *m, opt, {}),
+                    Contains("c.ckpt: not saved: parameter 5 is NaN (training diverged?); the "
+                             "previous file is unchanged"));
+  CHECK(read_bytes(dir / "c.ckpt") == kept);
 }
