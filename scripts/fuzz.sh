@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libFuzzer targets for what ctnn reads from outside (tests/fuzz/): the IDX reader (raw and
-# gzip), the image/label pair loader and the checkpoint loader.  (ctnn has no separate weights
-# loader: a checkpoint is the only weights file.)  Built with clang-16 and
+# gzip), the image/label pair loader, the checkpoint loader and the weights loader (weights
+# files, and the weights of checkpoints).  Built with clang-16 and
 # -fsanitize=fuzzer,address,undefined; each runs SECONDS (default 25) at nice 19 from a copy of
 # its committed seed corpus, so the tree is not changed.
 #   scripts/fuzz.sh            # the bounded CI run: 25 s each
@@ -28,7 +28,7 @@ if ! command -v "$cxx" >/dev/null; then
   exit 1
 fi
 
-targets=(fuzz_idx fuzz_idx_pair fuzz_checkpoint)
+targets=(fuzz_idx fuzz_idx_pair fuzz_checkpoint fuzz_weights)
 for t in "${targets[@]}"; do
   nice -n 10 "$cxx" "${flags[@]}" -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined "tests/fuzz/$t.cpp" -lz -o "$out/$t" &

@@ -3,7 +3,7 @@
 // inputs.  Run by scripts/fuzz.sh --seeds; the output is committed.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/checkpoint.hpp>
-#include <ctnn/train/init.hpp>
+#include <ctnn/io/weights.hpp>
 
 #include <zlib.h>
 
@@ -70,11 +70,46 @@ bytes pair(bytes const& im, bytes const& lb) {
 }
 template <class Net, class Optimizer>
 bytes checkpoint(fs::path const& tmp, std::uint8_t selector, ctnn::training_position pos) {
-  auto m = std::make_unique<ctnn::model<Net>>();
-  ctnn::initializer init(ctnn::init_scheme::he_normal, 5);
-  m->initialize(init);
+  auto m = ctnn::make_model<Net>(ctnn::initializer(ctnn::init_scheme::he_normal, 5));
   Optimizer opt;
   ctnn::save_checkpoint(tmp, *m, opt, pos);
+  bytes b = read(tmp);
+  fs::remove(tmp);
+  if (selector & 2)
+    b.resize(b.size() - 4);  // the fuzzer appends the CRC itself
+  b.insert(b.begin(), selector);
+  return b;
+}
+// A version-2 checkpoint, as version 2 wrote them: the layers' names as the fingerprint and
+// no normalization.
+template <class Net>
+bytes checkpoint_v2(std::uint8_t selector) {
+  const auto m = ctnn::make_model<Net>(ctnn::initializer(ctnn::init_scheme::he_normal, 6));
+  ctnn::sgd<Net::parameter_count> opt;
+  ctnn::detail::byte_writer w;
+  w.value(selector);
+  w.bytes(ctnn::checkpoint_magic, 8);
+  w.value(std::uint32_t{2});
+  w.string(ctnn::architecture<Net>() + " | scalar float");
+  w.string("sgd");
+  for (std::uint64_t v : {1, 4})
+    w.value(v);
+  w.value(1.0);
+  w.value(0.5);
+  for (std::uint64_t v : {4, 0, 8, 32})
+    w.value(v);
+  w.array(std::span<const float>(m->parameters));
+  w.array(std::span<const float>(m->state));
+  w.array(std::span<const float>(opt.state()));
+  w.value(ctnn::detail::crc32_of(w.out.data() + 1, w.out.size() - 1));
+  return w.out;
+}
+template <class Net>
+bytes weights(fs::path const& tmp, std::uint8_t selector) {
+  auto m = ctnn::make_model<Net>(ctnn::initializer(ctnn::init_scheme::he_normal, 7));
+  m->normalization.mean.fill(0.25f);
+  m->normalization.stddev.fill(0.5f);
+  ctnn::save_weights(tmp, *m);
   bytes b = read(tmp);
   fs::remove(tmp);
   if (selector & 2)
@@ -85,6 +120,8 @@ bytes checkpoint(fs::path const& tmp, std::uint8_t selector, ctnn::training_posi
 using with_state = ctnn::network<ctnn::input<1, 4, 4>, ctnn::conv2d<2, 3>, ctnn::batch_norm,
                                  ctnn::relu, ctnn::flatten, ctnn::dense<3>>;
 using stateless = ctnn::network<ctnn::input<5>, ctnn::dense<3>>;
+using with_state3 = ctnn::network<ctnn::input<3, 4, 4>, ctnn::conv2d<2, 3>, ctnn::batch_norm,
+                                  ctnn::relu, ctnn::flatten, ctnn::dense<3>>;
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,5 +148,14 @@ int main(int argc, char** argv) {
                                                                      {2, 8, 1, 0.25, 0, 4, 16}));
   write(out / "fuzz_checkpoint" / "stateless-sgd-crc",
         checkpoint<stateless, ctnn::sgd<stateless::parameter_count>>(tmp, 2, {}));
+  write(out / "fuzz_checkpoint" / "state-adam-weights-only",
+        checkpoint<with_state, ctnn::adam<with_state::parameter_count>>(tmp, 5,
+                                                                        {1, 4, 1, 0.5, 0, 8, 32}));
+  write(out / "fuzz_checkpoint" / "state-sgd-v2", checkpoint_v2<with_state>(1));
+  write(out / "fuzz_checkpoint" / "state-sgd-v2-weights-only", checkpoint_v2<with_state>(5));
+  write(out / "fuzz_weights" / "state", weights<with_state3>(tmp, 1));
+  write(out / "fuzz_weights" / "state-crc", weights<with_state3>(tmp, 3));
+  write(out / "fuzz_weights" / "stateless", weights<stateless>(tmp, 0));
+  write(out / "fuzz_weights" / "stateless-crc", weights<stateless>(tmp, 2));
   return 0;
 }
