@@ -79,7 +79,7 @@ void check_save_target(options const& o) {
     throw checkpoint_error("--save " + o.save + " exists and is not a usable ctnn checkpoint (" +
                            e.what() + "); choose another path or pass --overwrite");
   }
-  if (h.fingerprint != fingerprint<Net, float>())
+  if (!h.is_of<Net>())
     throw checkpoint_error("--save " + o.save + " holds a checkpoint of another network (" +
                            h.fingerprint + "); choose another path or pass --overwrite");
 }
