@@ -65,6 +65,11 @@ TEST_CASE("the fingerprint holds layer kinds and shapes, not names", "[io][weigh
              "params 8 state 8 | relu 4x6x6->4x6x6 | flatten 4x6x6->144 | dense 144->4 "
              "params 580");
   CHECK(fingerprint<net_a, double>().rfind("double | ", 0) == 0);
+  CHECK(detail::layer_kind("conv2d<4,3,stride<2>,pad<1>>") == "conv2d");
+  CHECK(detail::layer_kind("leaky_relu<1/100>") == "leaky_relu");
+  using res = network<input<6>, residual<sequence<dense<6>, relu, dense<6>>>, dropout<20>>;
+  CHECK(fingerprint<res, float>() == "float | input 6 | residual<dense,relu,dense | skip: "
+                                     "identity> 6->6 params 84 | dropout 6->6");
   CHECK(detail::fingerprint_difference(fingerprint<net_b, float>(), f) ==
         "layer 0: conv2d 1x8x8->5x6x6 params 50 (file) vs conv2d 1x8x8->4x6x6 params 40 (this "
         "program)");

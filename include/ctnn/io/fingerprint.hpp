@@ -16,10 +16,23 @@
 namespace ctnn {
 
 namespace detail {
-// A layer's kind: its name up to the first '<' ("conv2d<4,3>" -> "conv2d"), so that renaming
-// an option's spelling does not orphan saved weights, while kinds and shapes still must agree.
+// A layer's kind: its name without numeric arguments ("conv2d<4,3,stride<2>>" -> "conv2d",
+// "residual<dense<8>,relu | skip: identity>" -> "residual<dense,relu | skip: identity>"), so
+// that a composite keeps the kinds inside it, while sizes are left to the shapes and counts.
 inline std::string layer_kind(std::string const& name) {
-  return name.substr(0, name.find('<'));
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '<' && i + 1 < name.size() && name[i + 1] >= '0' && name[i + 1] <= '9') {
+      for (int depth = 0; i < name.size(); ++i)  // to the matching '>'
+        if (name[i] == '<')
+          ++depth;
+        else if (name[i] == '>' && --depth == 0)
+          break;
+      continue;
+    }
+    out += name[i];
+  }
+  return out;
 }
 
 template <class T>
@@ -31,8 +44,8 @@ constexpr char const* scalar_name() {
 }  // namespace detail
 
 /// What identifies a network in its weights files and checkpoints: the value type, the input
-/// shape, and per layer its kind, input and output shape and its numbers of parameters and
-/// state values, e.g.
+/// shape, and per layer its kind (its name without numeric arguments), input and output shape
+/// and its numbers of parameters and state values, e.g.
 ///   "float | input 1x8x8 | conv2d 1x8x8->4x6x6 params 40 | batch_norm 4x6x6->4x6x6 params 8
 ///    state 8 | relu 4x6x6->4x6x6 | ..."
 /// Two networks with the same fingerprint lay out their parameters identically.
