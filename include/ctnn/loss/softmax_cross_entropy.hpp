@@ -2,23 +2,39 @@
 // ctnn::softmax_cross_entropy: softmax and cross-entropy fused into one stable step.
 #pragma once
 
+#include <ctnn/loss/loss.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
-/// What a loss reports for a batch.
-template <class T>
-struct loss_result {
-  T loss_sum{};             // summed over the samples (divide by n for the mean)
-  std::size_t correct = 0;  // samples whose largest output is the label
-};
-
-/// Cross-entropy of softmax(logits) against integer labels, computed from log-sum-exp with
+/// Cross-entropy of softmax(logits) against class labels, computed from log-sum-exp with
 /// the largest logit subtracted, so no exp overflows and log never sees 0.
+/// Output: shape<Classes>; targets: ctnn::class_label (each below Classes).
 /// d loss / d logits = softmax(logits) - one_hot(label), times `scale` (1/batch for a mean).
 struct softmax_cross_entropy {
+  static constexpr bool classifies = true;
+
+  template <class Out, class Target>
+  using check_t = std::conditional_t<
+      rank_v<Out> != 1,
+      loss_error<softmax_cross_entropy, network_output<Out>, dataset_target<Target>,
+                 expects_rank1_output_add_flatten_and_dense>,
+      std::conditional_t<!std::is_same_v<Target, class_label>,
+                         loss_error<softmax_cross_entropy, network_output<Out>,
+                                    dataset_target<Target>, expects_class_label_targets>,
+                         void>>;
+
+  template <class Out, class Target, class T, class Label>
+  static loss_result<T> compute(const T* logits, const Label* labels, std::size_t n, T* dlogits,
+                                T scale) noexcept {
+    return forward_backward<size_v<Out>>(logits, labels, n, dlogits, scale);
+  }
+
+  /// The kernel: Classes scores per sample, integer labels.
   template <std::size_t Classes, class T, class Label>
   static loss_result<T> forward_backward(const T* logits, const Label* labels, std::size_t n,
                                          T* dlogits, T scale) noexcept {
