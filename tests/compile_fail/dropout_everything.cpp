@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // dropout<100> would drop everything.
 
-#include <ctnn/ctnn.hpp>
+#include "use_network.hpp"
 
 using namespace ctnn;
 
 #ifdef CTNN_SHOULD_FAIL
-network<input<10>, dropout<100>> n;
+using net = network<input<10>, dropout<100>>;
+CTNN_FAILTEST_PROGRAM(net);
 #else
-network<input<10>, dropout<99>> n;
+using net = network<input<10>, dropout<99>>;
+CTNN_FAILTEST_PROGRAM(net);
 #endif

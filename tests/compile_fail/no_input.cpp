@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // A network must start with its input shape.
 
-#include <ctnn/ctnn.hpp>
+#include "use_network.hpp"
 
 using namespace ctnn;
 
 #ifdef CTNN_SHOULD_FAIL
-network<dense<10>, relu> n;
+using net = network<dense<10>, relu>;
+CTNN_FAILTEST_PROGRAM(net);
 #else
-network<input<784>, dense<10>, relu> n;
+using net = network<input<784>, dense<10>, relu>;
+CTNN_FAILTEST_PROGRAM(net);
 #endif

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // A network must have at least one layer.
 
-#include <ctnn/ctnn.hpp>
+#include "use_network.hpp"
 
 using namespace ctnn;
 
 #ifdef CTNN_SHOULD_FAIL
-network<input<784>> n;
+using net = network<input<784>>;
+CTNN_FAILTEST_PROGRAM(net);
 #else
-network<input<784>, dense<10>> n;
+using net = network<input<784>, dense<10>>;
+CTNN_FAILTEST_PROGRAM(net);
 #endif

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // Something that is not a layer in the list.
 
-#include <ctnn/ctnn.hpp>
+#include "use_network.hpp"
 
 using namespace ctnn;
 
 #ifdef CTNN_SHOULD_FAIL
-network<input<4>, dense<3>, int> n;
+using net = network<input<4>, dense<3>, int>;
+CTNN_FAILTEST_PROGRAM(net);
 #else
-network<input<4>, dense<3>, relu> n;
+using net = network<input<4>, dense<3>, relu>;
+CTNN_FAILTEST_PROGRAM(net);
 #endif

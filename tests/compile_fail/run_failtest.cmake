@@ -1,19 +1,70 @@
-# Builds one compile-fail target and passes only when the build fails, its output matches
-# REGEX, and the compiler reported at most MAX_ERRORS errors (one designed diagnostic, not a
-# cascade).  Usage: cmake -DBUILD_DIR=... -DTARGET=... -DREGEX=... -DMAX_ERRORS=1 -P this
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
-                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
-set(all "${out}${err}")
+# Compiles one compile-fail case and passes only when the compiler fails, the designed
+# diagnostic matching REGEX comes within the first WITHIN characters of the compiler's output
+# (about 25 rows of an 80-column terminal), and the compiler reported at most MAX_ERRORS
+# errors (one designed diagnostic, not a cascade).  Two ways to compile:
+#   cmake -DBUILD_DIR=... -DTARGET=... -DSOURCE=... -DREGEX=... -P this    (the build tree's
+#       compiler, through its target; the build tool's echo of the command is skipped)
+#   cmake -DCOMPILER=clang++-16 -DSOURCE=... -DINCLUDES="a|b" -DDEFINES="X|Y" -DREGEX=... -P this
+# With EXPECT_SUCCESS=ON (direct mode) the case must compile instead (its .ok twin).
+if(NOT MAX_ERRORS)
+  set(MAX_ERRORS 1)
+endif()
+if(NOT WITHIN)
+  set(WITHIN 2000)
+endif()
+if(COMPILER)
+  set(command ${COMPILER} -std=c++20 -fsyntax-only)
+  string(REPLACE "|" ";" includes "${INCLUDES}")
+  string(REPLACE "|" ";" defines "${DEFINES}")
+  foreach(dir IN LISTS includes)
+    list(APPEND command -I${dir})
+  endforeach()
+  foreach(def IN LISTS defines)
+    list(APPEND command -D${def})
+  endforeach()
+  execute_process(COMMAND ${command} ${SOURCE}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(compiler_output "${out}${err}")
+  if(EXPECT_SUCCESS)
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "${SOURCE} must compile with ${COMPILER}:\n${compiler_output}")
+    endif()
+    message(STATUS "${SOURCE}: compiles with ${COMPILER}")
+    return()
+  endif()
+  set(name "${SOURCE} (${COMPILER})")
+else()
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(all "${out}${err}")
+  # The compiler's own output starts after the build tool's echo of the command line.
+  set(compiler_output "${all}")
+  string(FIND "${all}" " -c ${SOURCE}" at)
+  if(at GREATER -1)
+    string(SUBSTRING "${all}" ${at} -1 rest)
+    string(FIND "${rest}" "\n" newline)
+    math(EXPR start "${newline} + 1")
+    string(SUBSTRING "${rest}" ${start} -1 compiler_output)
+  endif()
+  set(name ${TARGET})
+endif()
 if(result EQUAL 0)
-  message(FATAL_ERROR "${TARGET} compiled, but it must not:\n${all}")
+  message(FATAL_ERROR "${name} compiled, but it must not:\n${compiler_output}")
 endif()
-if(NOT all MATCHES "${REGEX}")
-  message(FATAL_ERROR "${TARGET} failed, but not with the expected diagnostic\n"
-                      "expected (regex): ${REGEX}\ncompiler said:\n${all}")
+if(NOT compiler_output MATCHES "${REGEX}")
+  message(FATAL_ERROR "${name} failed, but not with the expected diagnostic\n"
+                      "expected (regex): ${REGEX}\ncompiler said:\n${compiler_output}")
 endif()
-string(REGEX MATCHALL "error: " errors "${all}")
+string(SUBSTRING "${compiler_output}" 0 ${WITHIN} head)
+if(NOT head MATCHES "${REGEX}")
+  message(FATAL_ERROR "${name}: the expected diagnostic comes after the first ${WITHIN} "
+                      "characters of the compiler's output:\n${compiler_output}")
+endif()
+string(REGEX MATCHALL "error: " errors "${compiler_output}")
 list(LENGTH errors count)
 if(count GREATER MAX_ERRORS)
-  message(FATAL_ERROR "${TARGET}: ${count} errors, at most ${MAX_ERRORS} expected:\n${all}")
+  message(FATAL_ERROR "${name}: ${count} errors, at most ${MAX_ERRORS} expected:\n"
+                      "${compiler_output}")
 endif()
-message(STATUS "${TARGET}: failed as expected with ${count} error(s)")
+string(LENGTH "${compiler_output}" length)
+message(STATUS "${name}: failed as expected with ${count} error(s), ${length} characters")

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // A window that never moves.
 
-#include <ctnn/ctnn.hpp>
+#include "use_network.hpp"
 
 using namespace ctnn;
 
 #ifdef CTNN_SHOULD_FAIL
-network<input<1, 8, 8>, conv2d<4, 3, stride<0>>> n;
+using net = network<input<1, 8, 8>, conv2d<4, 3, stride<0>>>;
+CTNN_FAILTEST_PROGRAM(net);
 #else
-network<input<1, 8, 8>, conv2d<4, 3, stride<1>>> n;
+using net = network<input<1, 8, 8>, conv2d<4, 3, stride<1>>>;
+CTNN_FAILTEST_PROGRAM(net);
 #endif

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstddef>
+#include <string>
 #include <type_traits>
 
 using namespace ctnn;
@@ -47,6 +49,99 @@ static_assert(
     std::is_same_v<error_of<shape<2, 8, 8>, max_pool<3, pad<1>>>,
                    layer_error<layer_index<0>, max_pool<3, pad<1>>, input_shape<shape<2, 8, 8>>,
                                unknown_option_among<pad<1>>>>);
+
+// An option given twice, and an input without elements, are reasons like any other.
+static_assert(std::is_same_v<error_of<shape<1, 8, 8>, conv2d<2, 3, stride<2>, stride<1>>>,
+                             layer_error<layer_index<0>, conv2d<2, 3, stride<2>, stride<1>>,
+                                         input_shape<shape<1, 8, 8>>,
+                                         option_given_more_than_once<stride<2>, stride<1>>>>);
+static_assert(
+    std::is_same_v<error_of<shape<3>, dense<2, no_bias, no_bias>>,
+                   layer_error<layer_index<0>, dense<2, no_bias, no_bias>, input_shape<shape<3>>,
+                               option_given_more_than_once<no_bias, no_bias>>>);
+static_assert(
+    std::is_same_v<error_of<shape<0, 28, 28>, conv2d<4, 3>>,
+                   input_error<input_shape<shape<0, 28, 28>>, every_dimension_must_be_positive>>);
+static_assert(std::is_same_v<error_of<shape<>, dense<2>>,
+                             input_error<input_shape<shape<>>, needs_at_least_one_dimension>>);
+
+// The layer protocol: a type that looks like a layer is checked member by member, and the
+// first missing one is named.
+namespace {
+struct complete : layer_defaults {
+  static std::string name() { return "complete"; }
+  template <class In>
+  using check_t = ok;
+  template <class In>
+  using output_shape_t = In;
+  template <class In>
+  static constexpr std::size_t flops_v = 0;
+  template <class In>
+  static constexpr std::size_t backward_flops_v = 0;
+  template <class In, class T>
+  static void forward(forward_io<T> const&) noexcept {}
+  template <class In, class T>
+  static void backward(backward_io<T> const&) noexcept {}
+};
+struct no_name {
+  template <class In>
+  using check_t = ok;
+};
+struct no_output_shape : layer_defaults {
+  static std::string name() { return "no_output_shape"; }
+  template <class In>
+  using check_t = ok;
+};
+struct not_a_shape : complete {
+  template <class In>
+  using output_shape_t = int;
+};
+struct no_flops : layer_defaults {
+  static std::string name() { return "no_flops"; }
+  template <class In>
+  using check_t = ok;
+  template <class In>
+  using output_shape_t = In;
+};
+struct no_forward : no_flops {
+  template <class In>
+  static constexpr std::size_t flops_v = 0;
+  template <class In>
+  static constexpr std::size_t backward_flops_v = 0;
+};
+struct no_backward : no_forward {
+  template <class In, class T>
+  static void forward(forward_io<T> const&) noexcept {}
+};
+// forward for one value type only: not a layer for the others.
+struct float_only : complete {
+  template <class In>
+  static void forward(forward_io<float> const&) noexcept {}
+};
+struct rejects : complete {
+  template <class In>
+  using check_t = expects_flat_input_add_flatten;
+};
+}  // namespace
+
+static_assert(layer_for<complete, shape<3>>);
+static_assert(layer_for<dense<2>, shape<3>, double>);
+static_assert(std::is_same_v<layer_reason_t<no_name, shape<3>>, missing_member_name>);
+static_assert(
+    std::is_same_v<layer_reason_t<no_output_shape, shape<3>>, missing_member_output_shape_t>);
+static_assert(
+    std::is_same_v<layer_reason_t<not_a_shape, shape<3>>, output_shape_t_is_not_a_shape<int>>);
+static_assert(std::is_same_v<layer_reason_t<no_flops, shape<3>>, missing_member_flops_v>);
+static_assert(std::is_same_v<layer_reason_t<no_forward, shape<3>>, missing_member_forward>);
+static_assert(std::is_same_v<layer_reason_t<no_backward, shape<3>>, missing_member_backward>);
+static_assert(layer_for<float_only, shape<3>, float>);
+static_assert(std::is_same_v<layer_reason_t<float_only, shape<3>, double>, missing_member_forward>);
+// The layer's own verdict comes before the members that depend on its input.
+static_assert(std::is_same_v<layer_reason_t<rejects, shape<3>>, expects_flat_input_add_flatten>);
+static_assert(!layer_for<dense<2>, shape<3, 3>>);
+static_assert(std::is_same_v<error_of<shape<3>, dense<3>, no_forward, dense<2>>,
+                             layer_error<layer_index<1>, no_forward, input_shape<shape<3>>,
+                                         missing_member_forward>>);
 
 TEST_CASE("a network with an error is not a valid chain", "[core][infer]") {
   STATIC_REQUIRE_FALSE(is_valid_chain_v<shape<1, 28, 28>, dense<10>>);

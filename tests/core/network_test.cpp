@@ -47,6 +47,16 @@ static_assert(network<input<1, 3, 3>, conv2d<2, 2>>::forward_flops == (2 * 4 + 1
 static_assert(mnist_cnn::activation_bytes<float> ==
               4 * (784 + 2 * 3136 + 784 + 2 * 384 + 96 + 96 + 3 * 64 + 10));
 static_assert(mnist_cnn::stack_bytes_per_sample <= CTNN_STACK_LIMIT_BYTES);
+static_assert(mnist_cnn::parameter_bytes<float> == 4 * 20'994);
+static_assert(mnist_cnn::state_bytes<double> == 8 * 128);
+static_assert(mnist_cnn::workspace_bytes_per_sample<float> ==
+              sizeof(float) * mnist_cnn::workspace_count(1));
+// The stack limit is for objects on the stack: a network whose one-sample workspace is far
+// larger is an ordinary type (its workspace goes on the heap, ctnn::make_workspace).
+using wide = network<input<64, 32, 32>, conv2d<64, 3, pad<1>>, relu, conv2d<64, 3, pad<1>>, relu,
+                     flatten, dense<10>>;
+static_assert(wide::workspace_bytes_per_sample<float> > CTNN_STACK_LIMIT_BYTES);
+static_assert(wide::valid);
 
 TEST_CASE("summary lists every layer with shape, parameters and FLOPs", "[core][summary]") {
   const std::string s = summary<mnist_cnn>();
@@ -55,6 +65,12 @@ TEST_CASE("summary lists every layer with shape, parameters and FLOPs", "[core][
   CHECK_THAT(s,
              Catch::Contains("total                          10                20,994  523,466"));
   CHECK_THAT(s, Catch::Contains("state values: 128"));
+  // 20,994 parameters and 128 state values of 4 bytes; the workspace follows the layers.
+  CHECK_THAT(s, Catch::Contains("memory (float): parameters 83,976 bytes, state 512 bytes, "
+                                "workspace " +
+                                detail::group_thousands(mnist_cnn::workspace_bytes_per_sample<>) +
+                                " bytes per sample"));
+  CHECK_THAT(s, Catch::Contains("(CTNN_STACK_LIMIT_BYTES)"));
 }
 
 TEST_CASE("architecture strings tell networks apart", "[core][summary]") {

@@ -42,5 +42,55 @@ template <class... Options>
 struct unknown_option_among {};
 /// The type in the list is not a ctnn layer at all.
 struct not_a_layer {};
+/// A layer option (stride<>, pad<>, no_bias) appears more than once among Options.
+template <class... Options>
+struct option_given_more_than_once {};
+
+// A type that looks like a layer but lacks a member of the layer protocol (ctnn::layer_for):
+// the reason names the member (see docs/writing-a-layer.md).
+
+/// `static std::string name()` is missing.
+struct missing_member_name {};
+/// `template <class In> using check_t = ...` (ok, or why In is rejected) is missing.
+struct missing_member_check_t {};
+/// `template <class In> using output_shape_t = ctnn::shape<...>` is missing.
+struct missing_member_output_shape_t {};
+/// output_shape_t<In> names a type that is not a ctnn::shape<...>.
+template <class Type>
+struct output_shape_t_is_not_a_shape {};
+/// `template <class In> static constexpr std::size_t param_count_v` is missing (derive from
+/// ctnn::layer_defaults for 0).
+struct missing_member_param_count_v {};
+/// `state_count_v<In>` is missing (ctnn::layer_defaults gives 0).
+struct missing_member_state_count_v {};
+/// `static constexpr std::size_t scratch_count<In>(std::size_t capacity)` is missing
+/// (ctnn::layer_defaults gives 0).
+struct missing_member_scratch_count {};
+/// `template <class In> static constexpr std::size_t flops_v` is missing.
+struct missing_member_flops_v {};
+/// `template <class In> static constexpr std::size_t backward_flops_v` is missing.
+struct missing_member_backward_flops_v {};
+/// `template <class In, class T> static void forward(ctnn::forward_io<T> const&)` is missing.
+struct missing_member_forward {};
+/// `template <class In, class T> static void backward(ctnn::backward_io<T> const&)` is missing.
+struct missing_member_backward {};
+/// `template <class In, class T, class Init> static void initialize(T*, T*, Init&)` is missing
+/// (ctnn::layer_defaults gives one that does nothing).
+struct missing_member_initialize {};
+
+/// Why a network's input shape is refused; printed as input_error<input_shape<S>, Reason>.
+template <class Input, class Reason>
+struct input_error {};
+/// input<0, 28, 28>: a dimension of 0 leaves no element to compute with.
+struct every_dimension_must_be_positive {};
+/// input<>: a network's input has at least one dimension.
+struct needs_at_least_one_dimension {};
+
+/// A network's first type must be its input shape, ctnn::input<Dims...>.
+template <class First>
+struct first_type_is_not_an_input {};
+/// A network has at least one layer after its input.
+template <class Input>
+struct no_layers_after {};
 
 }  // namespace ctnn

@@ -35,16 +35,26 @@ struct verdict<I, L, In, ok> {
       failed<layer_error<layer_index<I>, L, input_shape<In>, produces_empty_output<out>>>, out>;
 };
 
+// Whether L conforms to the layer protocol on In and accepts it: ok or the first reason not
+// to (the layer's own check_t<In>, or a protocol member it lacks).  The network's value type
+// is not known here; float, the library's default, stands in for it.
 template <class L, class In>
 struct check_of {
-  using type = not_a_layer;
+  using type = layer_reason_t<L, In, float>;
 };
-template <class L, class In>
-requires layer<L> && requires {
-  typename L::template check_t<In>;
-}
-struct check_of<L, In> {
-  using type = typename L::template check_t<In>;
+
+// The state the walk starts from: the input shape, or the reason it cannot be one.
+template <class In>
+struct start {
+  using type = trace<In>;
+};
+template <std::size_t... D>
+requires(sizeof...(D) == 0) struct start<shape<D...>> {
+  using type = failed<input_error<input_shape<shape<D...>>, needs_at_least_one_dimension>>;
+};
+template <std::size_t... D>
+requires(sizeof...(D) > 0 && ((D == 0) || ...)) struct start<shape<D...>> {
+  using type = failed<input_error<input_shape<shape<D...>>, every_dimension_must_be_positive>>;
 };
 
 template <class Next, class... Shapes>
@@ -65,7 +75,8 @@ template <class Error, std::size_t I, class L>
 auto operator>>(failed<Error>, step<I, L>) -> failed<Error>;
 
 template <class In, class... Layers, std::size_t... I>
-auto walk(std::index_sequence<I...>) -> decltype((trace<In>{} >> ... >> step<I, Layers>{}));
+auto walk(std::index_sequence<I...>)
+    -> decltype((typename start<In>::type{} >> ... >> step<I, Layers>{}));
 
 template <class Walk>
 struct walk_result;
@@ -82,9 +93,10 @@ struct walk_result<failed<Error>> {
 
 }  // namespace detail
 
-/// Result of running shape inference on Layers from input shape In: `error` is ok or the
-/// layer_error of the first layer that rejects its input; `shapes` lists the input and every
-/// layer's output shape (void on error).  This never fails to compile: it is the
+/// Result of running shape inference on Layers from input shape In: `error` is ok, the
+/// input_error of an input with no elements, or the layer_error of the first layer that
+/// rejects its input or lacks a member of the layer protocol (ctnn::layer_for); `shapes` lists the
+/// input and every layer's output shape (void on error).  This never fails to compile: it is the
 /// substitution-friendly twin of the checks in ctnn::network.
 template <class In, class... Layers>
 using infer_t = detail::walk_result<decltype(detail::walk<In, Layers...>(

@@ -94,15 +94,17 @@ struct workspace {
 };
 
 namespace detail {
+// A consteval function rather than a class: after its assertion fails, clang 14 would treat
+// a class's `value` as unusable and report the user's static_assert a second time.
 template <std::size_t Bytes, std::size_t Limit>
-struct stack_object_check {
+consteval bool stack_object_check() {
   static_assert(Bytes <= Limit,
                 "ctnn::require_stack<Object, Limit>: the object (left, bytes) is larger than the "
                 "stack limit (right, default CTNN_STACK_LIMIT_BYTES); put it on the heap with "
                 "ctnn::make_model<Net>() or ctnn::make_workspace<Net, T, Capacity>(), or define "
                 "CTNN_STACK_LIMIT_BYTES larger before including ctnn if the thread's stack is");
-  static constexpr bool value = true;  // the assertion above is the report
-};
+  return true;  // the assertion above is the report
+}
 }  // namespace detail
 
 /// Whether an object of type Object may live on the stack: sizeof(Object) <= Limit
@@ -115,7 +117,7 @@ inline constexpr bool fits_on_stack_v = sizeof(Object) <= Limit;
 /// sizes in bytes, the macro that sets the limit and the heap alternative (make_model,
 /// make_workspace).
 template <class Object, std::size_t Limit = std::size_t{CTNN_STACK_LIMIT_BYTES}>
-inline constexpr bool require_stack = detail::stack_object_check<sizeof(Object), Limit>::value;
+inline constexpr bool require_stack = detail::stack_object_check<sizeof(Object), Limit>();
 
 /// The one-line heap placement of a model: `auto m = ctnn::make_model<Net>();` for a model of
 /// any size (a local `model<Net>` lives on the stack, which is small).  Arguments go to the

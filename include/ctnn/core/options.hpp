@@ -2,6 +2,8 @@
 // Layer options (stride, pad, no_bias) and the helpers that read them from a pack.
 #pragma once
 
+#include <ctnn/core/error.hpp>
+
 #include <cstddef>
 #include <type_traits>
 
@@ -34,18 +36,11 @@ template <template <std::size_t> class Tag, class... Opts>
 inline constexpr std::size_t option_count_v = (std::size_t{0} + ... +
                                                (is_option_v<Tag, Opts> ? 1 : 0));
 
-template <std::size_t Count, class... Opts>
-struct option_given_once {
-  static_assert(Count <= 1, "ctnn: a layer option (stride<> or pad<>) is given more than once "
-                            "(left: how many times; the options are in the type above); give "
-                            "each option once");
-  static constexpr bool value = true;  // the assertion above is the report
-};
-
-/// Value of option Tag<V> in Opts, or Default when absent; giving one twice does not compile.
+/// Value of option Tag<V> in Opts, or Default when absent.  An option given twice is
+/// reported by the layer's check_t (see options_reason_t), not here: a layer type is named
+/// (and these values computed) before the network reports its first error.
 template <template <std::size_t> class Tag, std::size_t Default, class... Opts>
 consteval std::size_t option_value() {
-  static_assert(option_given_once<option_count_v<Tag, Opts...>, Opts...>::value);
   std::size_t value = Default;
   (
       [&]<class O>() {
@@ -55,6 +50,29 @@ consteval std::size_t option_value() {
       ...);
   return value;
 }
+
+// Options of the same kind: stride<1> and stride<2> are, no_bias and no_bias are.
+template <class A, class B>
+inline constexpr bool same_kind_v = std::is_same_v<A, B>;
+template <std::size_t A, std::size_t B>
+inline constexpr bool same_kind_v<stride<A>, stride<B>> = true;
+template <std::size_t A, std::size_t B>
+inline constexpr bool same_kind_v<pad<A>, pad<B>> = true;
+
+template <class O, class... Opts>
+inline constexpr std::size_t kind_count_v = (std::size_t{0} + ... + (same_kind_v<O, Opts> ? 1 : 0));
+
+/// What a layer's check_t says about its options: unknown_option_among<Opts...> unless
+/// AllKnown, option_given_more_than_once<Opts...> when one kind appears twice, else ok.
+template <bool AllKnown, class... Opts>
+using options_reason_t =
+    std::conditional_t<!AllKnown, unknown_option_among<Opts...>,
+                       std::conditional_t<((kind_count_v<Opts, Opts...> <= 1) && ...), ok,
+                                          option_given_more_than_once<Opts...>>>;
+
+/// Reason, unless it is ok; then Otherwise.
+template <class Reason, class Otherwise>
+using first_reason_t = std::conditional_t<std::is_same_v<Reason, ok>, Otherwise, Reason>;
 
 template <class Flag, class... Opts>
 inline constexpr bool has_flag_v = (std::is_same_v<Flag, Opts> || ...);

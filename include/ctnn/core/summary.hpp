@@ -51,7 +51,8 @@ std::string architecture() {
 }
 
 /// A table of the network: index, layer, output shape, parameters and forward FLOPs per
-/// sample, then the totals.
+/// sample, then the totals, the bytes of parameters, state and a one-sample workspace, and
+/// the stack limit that ctnn::require_stack checks objects declared as locals against.
 template <network_type Net>
 std::string summary() {
   using detail::group_thousands, detail::pad_left, detail::pad_right;
@@ -94,6 +95,14 @@ std::string summary() {
   line(rows.back());
   out += "training FLOPs per sample (forward + backward): " + group_thousands(Net::training_flops) +
          "; state values: " + group_thousands(Net::state_count) + "\n";
+  out += "memory (float): parameters " + group_thousands(Net::template parameter_bytes<float>) +
+         " bytes, state " + group_thousands(Net::template state_bytes<float>) +
+         " bytes, workspace " + group_thousands(Net::template workspace_bytes_per_sample<float>) +
+         " bytes per sample\n";
+  out += "stack limit for a model or workspace declared as a local (ctnn::require_stack): " +
+         group_thousands(std::size_t{CTNN_STACK_LIMIT_BYTES}) +
+         " bytes (CTNN_STACK_LIMIT_BYTES); ctnn::make_model and ctnn::make_workspace put them "
+         "on the heap\n";
   return out;
 }
 

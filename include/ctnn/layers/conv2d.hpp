@@ -87,8 +87,9 @@ private:
 
 public:
   template <class In>
-  using check_t = std::conditional_t<!(known_option<Opts> && ...), unknown_option_among<Opts...>,
-                                     decltype(detail::window_reason<In, K, stride_v, pad_v>())>;
+  using check_t =
+      detail::first_reason_t<detail::options_reason_t<(known_option<Opts> && ...), Opts...>,
+                             decltype(detail::window_reason<In, K, stride_v, pad_v>())>;
 
   template <class In>
   using output_shape_t = shape<Out, geometry<In>::out_height, geometry<In>::out_width>;

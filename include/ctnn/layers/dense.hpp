@@ -28,9 +28,9 @@ struct dense : layer_defaults {
   }
 
   template <class In>
-  using check_t =
-      std::conditional_t<!(std::is_same_v<Opts, no_bias> && ...), unknown_option_among<Opts...>,
-                         std::conditional_t<rank_v<In> != 1, expects_flat_input_add_flatten, ok>>;
+  using check_t = detail::first_reason_t<
+      detail::options_reason_t<(std::is_same_v<Opts, no_bias> && ...), Opts...>,
+      std::conditional_t<rank_v<In> != 1, expects_flat_input_add_flatten, ok>>;
 
   template <class In>
   using output_shape_t = shape<Out>;

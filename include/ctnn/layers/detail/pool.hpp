@@ -32,9 +32,8 @@ struct pool_rule : layer_defaults {
   using geometry = window_geometry<In, Window, stride_v, 0>;
 
   template <class In>
-  using check_t =
-      std::conditional_t<!(is_option_v<stride, Opts> && ...), unknown_option_among<Opts...>,
-                         decltype(window_reason<In, Window, stride_v, 0>())>;
+  using check_t = first_reason_t<options_reason_t<(is_option_v<stride, Opts> && ...), Opts...>,
+                                 decltype(window_reason<In, Window, stride_v, 0>())>;
   template <class In>
   using output_shape_t = shape<dim_v<In, 0>, geometry<In>::out_height, geometry<In>::out_width>;
   template <class In>
