@@ -29,6 +29,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -51,16 +52,24 @@ void write_raw(std::filesystem::path const& p, V const& values) {
     throw std::runtime_error("cannot write " + p.string());
 }
 
-// The data set a network of the comparison trains on: [0,1] pixels, digits 0-2 for N4.
 template <class Net>
-std::pair<dataset, dataset> load_for(std::string const& dir) {
-  dataset train = load_mnist(dir, split::train), test = load_mnist(dir, split::test);
+using input_set = dataset<typename Net::input_shape>;
+
+// The data set a network of the comparison trains on: [0,1] pixels, digits 0-2 for N4, seen
+// under the network's input shape (N2 takes input<784>).
+template <class Net>
+std::pair<input_set<Net>, input_set<Net>> load_for(std::string const& dir) {
+  auto train = load_mnist(dir, split::train), test = load_mnist(dir, split::test);
   constexpr std::size_t classes = size_v<typename Net::output_shape>;
   if (classes == 3) {
     train = select_classes(train, {0, 1, 2});
     test = select_classes(test, {0, 1, 2});
   }
-  return {std::move(train), std::move(test)};
+  if constexpr (std::is_same_v<typename Net::input_shape, shape<1, 28, 28>>)
+    return {std::move(train), std::move(test)};
+  else
+    return {reshape<typename Net::input_shape>(std::move(train)),
+            reshape<typename Net::input_shape>(std::move(test))};
 }
 
 // One batch: the first `batch` training images, or seeded noise when no data is given.
@@ -71,10 +80,10 @@ std::pair<std::vector<float>, std::vector<std::uint8_t>> first_batch(settings co
   std::vector<float> x(s.batch * in);
   std::vector<std::uint8_t> y(s.batch);
   if (!s.data.empty()) {
-    const dataset d = load_for<Net>(s.data).first;
-    check_fits<typename Net::input_shape>(d, "training set");
-    std::copy_n(d.images.begin(), x.size(), x.begin());
-    std::copy_n(d.labels.begin(), y.size(), y.begin());
+    const auto d = load_for<Net>(s.data).first;
+    std::copy_n(d.inputs.begin(), x.size(), x.begin());
+    for (std::size_t i = 0; i < y.size(); ++i)
+      y[i] = static_cast<std::uint8_t>(d.label(i));
   } else {
     for (std::size_t i = 0; i < x.size(); ++i)
       x[i] = uniform01<float>(s.seed, 7, i, 0);
@@ -130,7 +139,7 @@ int step(settings const& s) {
 
 // Median time of one batch-1 forward pass in microseconds, over 31 timed blocks.
 template <class Net>
-double batch1_latency_us(model<Net> const& m, dataset const& test) {
+double batch1_latency_us(model<Net> const& m, input_set<Net> const& test) {
   workspace<Net, float, 1> ws;
   auto state = m.state;
   constexpr std::size_t in = size_v<typename Net::input_shape>;
@@ -138,7 +147,7 @@ double batch1_latency_us(model<Net> const& m, dataset const& test) {
   volatile float sink = 0;
   auto run = [&](std::size_t i) {
     auto yv = forward<Net, float, 1>(m.parameters, state, ws,
-                                     test.images.data() + (i % test.size()) * in, 1, ctx);
+                                     test.inputs.data() + (i % test.size()) * in, 1, ctx);
     sink = sink + yv[0];
   };
   for (std::size_t i = 0; i < 2000; ++i)
@@ -169,18 +178,18 @@ int train(settings const& s) {
   if (!s.init_out.empty())
     write_raw(s.init_out, m->parameters);
   const double latency = batch1_latency_us(*m, test_set);
-  train_options o;
+  fit_options o;
   o.epochs = 1;
   o.batch = s.batch;
   o.learning_rate = s.learning_rate;
   o.seed = s.seed;
-  o.quiet = true;
+  o.validation = &test_set;
   adam<P> opt;
   trainer<Net> tr(s.threads);
-  const auto rep = tr.fit(*m, opt, train_set, test_set, o);
+  const auto rep = tr.fit(*m, opt, softmax_cross_entropy{}, train_set, o);
   std::cout << "{\"net\": \"" << s.net << "\", \"parameters\": " << P
             << ", \"threads\": " << s.threads << ", \"train_seconds\": " << rep.train_seconds
-            << ", \"images_per_second\": " << rep.images_per_second()
+            << ", \"images_per_second\": " << rep.samples_per_second()
             << ", \"latency_us\": " << latency
             << ", \"test_accuracy\": " << rep.evaluations.back().accuracy << "}" << std::endl;
   return 0;

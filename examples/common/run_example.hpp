@@ -25,6 +25,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -135,10 +137,38 @@ inline void check_resume_fits(options const& o, training_position const& start,
         std::to_string(train_images) + "; resume with the same --batch and --train-limit");
 }
 
+/// The MNIST-style images the examples load, and the same samples as Net's input.
+using image_set = dataset<shape<1, 28, 28>>;
+template <class Net>
+using input_set = dataset<typename Net::input_shape>;
+
+/// The images as Net's input: the same set (not copied), or a view of it under Net's input
+/// shape (N2 takes input<784>).
+template <class Net>
+decltype(auto) as_input(image_set const& d) {
+  if constexpr (std::is_same_v<typename Net::input_shape, image_set::input_shape>)
+    return (d);
+  else
+    return reshape<typename Net::input_shape>(d);
+}
+
+/// --normalise: the mean and deviation of every training pixel (one group, as before the model
+/// carried a normalization), for every input group of Net.
+template <class Net>
+void normalise_by(model<Net>& m, image_set const& train_images) {
+  const auto s = fit_normalization(train_images);
+  m.normalization.mean.fill(s.mean[0]);
+  m.normalization.stddev.fill(s.stddev[0]);
+}
+
 template <class Net, class Optimizer>
 int train_and_report(example_config const& c, options const& o, Optimizer opt,
-                     dataset const& train_set, dataset const& test_set,
+                     image_set const& train_images, image_set const& test_images,
                      std::string const& extra_json) {
+  // From here on a signal ends training after the step under way (or before the first).
+  catch_stop_signals();
+  input_set<Net> const& train_set = as_input<Net>(train_images);
+  input_set<Net> const& test_set = as_input<Net>(test_images);
   auto m = std::make_unique<model<Net>>();
   training_position start;
   if (!o.resume.empty()) {
@@ -153,17 +183,22 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
     initializer init(parse_init_scheme(o.init), o.seed);
     m->initialize(init);
   }
-  train_options t;
+  if (o.normalise)
+    normalise_by(*m, train_images);
+  // The test set is the validation set, as the examples always did: the JSON line's
+  // test_accuracy and --target-accuracy refer to it.
+  fit_options t;
   t.epochs = o.epochs;
   t.batch = o.batch;
   t.learning_rate = o.learning_rate;
   t.schedule = schedule::parse(o.schedule, static_cast<double>(o.epochs));
   t.seed = o.seed;
+  t.validation = &test_set;
   t.target_accuracy = o.target_accuracy;
   t.eval_every = o.eval_every;
   t.max_steps = o.max_steps;
-  t.quiet = o.quiet;
-  t.augment = {o.shift, o.rotate, o.stretch, o.noise};
+  t.augmentation = {o.shift, o.rotate, o.stretch, o.noise};
+  t.start = start;
   const std::size_t steps_per_epoch = train_set.size() / o.batch;
   if (!o.report.empty() && t.eval_every == 0)  // curves need test points within an epoch
     t.eval_every = std::max<std::size_t>(1, steps_per_epoch / 10);
@@ -176,15 +211,19 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
     saved_step = p.step;
     saved_any = true;
     std::cout << "checkpoint: saved " << o.save << " (epoch " << p.epoch << ", step " << p.step
-              << ")\n";
+              << ")" << std::endl;
   };
-  if (!o.save.empty())
-    t.on_epoch_end = save;
+  progress_bar bar(!o.quiet);
+  t.on_step = bar.on_step();
+  t.on_epoch = each<epoch_info>({bar.on_epoch(), epoch_log(stdout), [&](epoch_info const& e) {
+                                   if (!o.save.empty())
+                                     save(e.position);
+                                 }});
   t.stop = &stop_requested;
 
   trainer<Net> tr(o.threads);
-  catch_stop_signals();
-  const training_report rep = tr.fit(*m, opt, train_set, test_set, t, start);
+  const training_report rep = tr.fit(*m, opt, softmax_cross_entropy{}, train_set, t);
+  bar.finish();
   if (!o.save.empty() && (rep.position.step != saved_step || (!saved_any && o.resume.empty())))
     save(rep.position);
   if (rep.interrupted) {
@@ -202,8 +241,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   for (auto const& e : rep.evaluations)
     std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
               << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
-  const double accuracy = rep.evaluations.empty() ? tr.evaluate(*m, test_set).accuracy
-                                                  : rep.evaluations.back().accuracy;
+  const double accuracy = rep.evaluations.empty()
+                              ? tr.evaluate(*m, softmax_cross_entropy{}, test_set).accuracy
+                              : rep.evaluations.back().accuracy;
   std::string report_json;
   if (!o.report.empty()) {
     report::run_description d;
@@ -223,10 +263,10 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
                   {"seed", std::to_string(o.seed)},
                   {"threads", std::to_string(o.threads)},
                   {"normalise", o.normalise ? "yes" : "no"},
-                  {"augmentation", t.augment.describe()},
+                  {"augmentation", t.augmentation.describe()},
                   {"resumed from", o.resume.empty() ? "-" : o.resume}};
-    const auto index =
-        report::write_report<Net>(o.report, *m, test_set, rep, tr.evaluate(*m, test_set), d);
+    const auto index = report::write_report<Net>(
+        o.report, *m, test_images, rep, tr.evaluate(*m, softmax_cross_entropy{}, test_set), d);
     std::cout << "report: " << index.string() << "\n";
     report_json = ", \"report\": \"" + json_escape(index.string()) + "\"";
   }
@@ -238,11 +278,11 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
               static_cast<double>(rep.position.epoch_step) / static_cast<double>(steps_per_epoch)
        << ", \"steps\": " << rep.position.step << ", \"train_seconds\": " << rep.train_seconds
        << ", \"test_accuracy\": " << accuracy << ", \"threads\": " << o.threads
-       << ", \"images_per_second\": " << static_cast<long long>(rep.images_per_second())
+       << ", \"images_per_second\": " << static_cast<long long>(rep.samples_per_second())
        << ", \"batch\": " << o.batch << ", \"optimizer\": \"" << o.optimizer
        << "\", \"learning_rate\": " << o.learning_rate << ", \"seed\": " << o.seed
        << ", \"target_reached\": " << (rep.target_reached ? "true" : "false")
-       << ", \"augmentation\": \"" << t.augment.describe() << "\"" << extra_json << report_json
+       << ", \"augmentation\": \"" << t.augmentation.describe() << "\"" << extra_json << report_json
        << "}";
   std::cout << json.str() << std::endl;
   return 0;
@@ -259,8 +299,8 @@ int run_example(int argc, char** argv, example_config const& c) {
     std::cout << c.name << ": " << Net::parameter_count << " parameters\n"
               << summary<Net>() << std::flush;
     const auto dir = resolve_data_dir(o.data, c.default_data);
-    dataset train_set = load_mnist(dir, split::train);
-    dataset test_set = load_mnist(dir, split::test);
+    image_set train_set = load_mnist(dir, split::train);
+    image_set test_set = load_mnist(dir, split::test);
     if (!c.classes.empty()) {
       train_set = select_classes(train_set, c.classes);
       test_set = select_classes(test_set, c.classes);
@@ -271,11 +311,6 @@ int run_example(int argc, char** argv, example_config const& c) {
                        std::to_string(size_v<typename Net::output_shape>) + " outputs");
     train_set = take(std::move(train_set), o.train_limit);
     test_set = take(std::move(test_set), o.test_limit);
-    if (o.normalise) {
-      const auto s = measure(train_set);
-      normalise(train_set, s);
-      normalise(test_set, s);
-    }
     std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
               << test_set.size() << " test images)" << std::endl;
     // Every output is checked before training, so no training is lost to a bad path.
@@ -285,6 +320,13 @@ int run_example(int argc, char** argv, example_config const& c) {
       throw std::invalid_argument("--feature-sample " + std::to_string(o.feature_sample) +
                                   ": the test set has " + std::to_string(test_set.size()) +
                                   " images (0 to " + std::to_string(test_set.size() - 1) + ")");
+    if (o.batch > train_set.size())
+      throw std::invalid_argument("--batch " + std::to_string(o.batch) + " is larger than the " +
+                                  std::to_string(train_set.size()) + " training images");
+    if ((o.shift > 0 || o.rotate > 0 || o.stretch > 0 || o.noise > 0) &&
+        rank_v<typename Net::input_shape> == 1)
+      throw std::invalid_argument("--shift, --rotate, --stretch and --noise transform images; " +
+                                  c.name + "'s input is a vector");
     if (const unsigned cores = std::thread::hardware_concurrency(); cores != 0 && o.threads > cores)
       std::cerr << c.name << ": warning: --threads " << o.threads << " is more than the " << cores
                 << " hardware threads of this machine; training will be slower, not faster\n";

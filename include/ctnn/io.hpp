@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// Input and output: weights files, checkpoints and the progress bar.
+// Input and output: weights files and checkpoints.
 #pragma once
 
 #include <ctnn/io/checkpoint.hpp>
-#include <ctnn/io/progress.hpp>
 #include <ctnn/io/weights.hpp>

@@ -20,7 +20,7 @@ rows=(
   "data_corrupt_gzip|train images .gz damaged in the middle|DIR/train-images-idx3-ubyte.gz: corrupt compressed data|1"
   "data_count_mismatch|7 train labels for 8 images|DIR/train-labels-idx1-ubyte: 7 labels for the 8 images of DIR/train-images-idx3-ubyte|1"
   "data_label_out_of_range|a train label 12|DIR/train-labels-idx1-ubyte: label 12 at index 1 is not a class below 10|1"
-  "data_image_size|20x20 train images|training set: images are 20x20 but the network's input is 1x28x28|1"
+  "data_image_size|20x20 train images|DIR/train-images-idx3-ubyte: images are 20x20 but the data set's input shape is 1x28x28|1"
   "data_missing_folder|--data DIR/nowhere|DIR/nowhere/train-images-idx3-ubyte[.gz]: no such file|1"
   "ckpt_not_a_checkpoint|--resume a text file|DIR/notes.txt: not a ctnn checkpoint|1"
   "ckpt_flipped_byte|--resume a checkpoint with one byte flipped|DIR/run.ckpt: corrupt or truncated checkpoint (checksum mismatch)|1"

@@ -165,20 +165,20 @@ TEST_CASE("training resumed from a checkpoint matches training straight through"
           "[io][checkpoint][train]") {
   test::temp_dir dir("ckpt-resume");
   const auto train_set = test::quadrant_images(512, 1), test_set = test::quadrant_images(128, 2);
-  train_options o;
+  fit_options o;
   o.batch = 32;
-  o.quiet = true;
+  o.validation = &test_set;
   trainer<net_a, 32> tr(2);
 
   auto straight = random_model<net_a>(5);
   adam<P> opt_straight;
   o.epochs = 2;
-  tr.fit(*straight, opt_straight, train_set, test_set, o);
+  tr.fit(*straight, opt_straight, softmax_cross_entropy{}, train_set, o);
 
   auto first = random_model<net_a>(5);
   adam<P> opt_first;
   o.epochs = 1;
-  auto rep = tr.fit(*first, opt_first, train_set, test_set, o);
+  auto rep = tr.fit(*first, opt_first, softmax_cross_entropy{}, train_set, o);
   save_checkpoint(dir / "r.ckpt", *first, opt_first, rep.position);
 
   auto resumed = std::make_unique<model<net_a>>();
@@ -186,7 +186,8 @@ TEST_CASE("training resumed from a checkpoint matches training straight through"
   training_position pos;
   load_checkpoint(dir / "r.ckpt", *resumed, opt_resumed, pos);
   o.epochs = 2;
-  tr.fit(*resumed, opt_resumed, train_set, test_set, o, pos);
+  o.start = pos;
+  tr.fit(*resumed, opt_resumed, softmax_cross_entropy{}, train_set, o);
   CHECK(resumed->parameters == straight->parameters);
   CHECK(resumed->state == straight->state);
 }

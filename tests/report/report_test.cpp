@@ -2,6 +2,7 @@
 #include <ctnn/report/report.hpp>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/train/fit.hpp>
 #include <ctnn/train/init.hpp>
 
 #include "support/synthetic.hpp"
@@ -29,7 +30,8 @@ std::string slurp(std::filesystem::path const& p) {
 struct fixture {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("ctnn_report_test_" + std::to_string(::getpid()));
-  dataset train = test::quadrant_images(512, 1), test = test::quadrant_images(128, 2);
+  dataset<shape<1, 8, 8>> train = test::quadrant_images(512, 1),
+                          test = test::quadrant_images(128, 2);
   std::unique_ptr<model<net>> m = std::make_unique<model<net>>();
   training_report rep;
   evaluation ev;
@@ -39,12 +41,12 @@ struct fixture {
     initializer init(init_scheme::he_normal, 1);
     m->initialize(init);
     adam<net::parameter_count> opt;
-    train_options o;
+    fit_options o;
     o.batch = 32;
     o.eval_every = 4;
-    o.quiet = true;
-    rep = tr.fit(*m, opt, train, test, o);
-    ev = tr.evaluate(*m, test);
+    o.validation = &test;
+    rep = tr.fit(*m, opt, softmax_cross_entropy{}, train, o);
+    ev = tr.evaluate(*m, softmax_cross_entropy{}, test);
   }
   ~fixture() { std::filesystem::remove_all(dir); }
 };

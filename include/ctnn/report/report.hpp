@@ -152,21 +152,36 @@ constexpr std::size_t first_conv_index() {
 }  // namespace detail
 
 /// Writes the report of a finished run into dir (see prepare_directory) and returns the path
-/// of its index.html.  `final_eval` is the model's evaluation on `test`.
-template <class Net, class T>
+/// of its index.html.  `final_eval` is the model's evaluation on `test`, a labelled set of raw
+/// images (the model's normalization is applied); its shape In (shape<C, H, W>, shape<H, W>
+/// or, drawn as one row, shape<N>) gives the pictures' geometry and may differ from the
+/// network's input shape when both have as many elements.
+template <class Net, class T, class In>
 std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, T> const& m,
-                                   dataset const& test, training_report const& rep,
+                                   dataset<In> const& test, training_report const& rep,
                                    evaluation const& final_eval, run_description const& run) {
   namespace fs = std::filesystem;
   using detail::fixed;
   using detail::html_escape;
+  static_assert(size_v<In> == size_v<typename Net::input_shape>,
+                "ctnn::report::write_report: the test images must have as many elements as the "
+                "network's input");
   prepare_directory(dir);
   constexpr std::size_t classes = size_v<typename Net::output_shape>;
   constexpr std::size_t in = size_v<typename Net::input_shape>;
-  check_fits<typename Net::input_shape>(test, "report test set");
+  constexpr std::size_t rank = rank_v<In>;
+  constexpr std::size_t planes = rank == 3 ? In::dims[0] : 1;  // channels of a test image
+  constexpr std::size_t rows = rank >= 2 ? In::dims[rank - 2] : 1;
+  constexpr std::size_t cols = In::dims[rank - 1];
   if (test.size() == 0)
     throw report_error("the report needs at least one test image");
-  const std::size_t rows = test.rows, cols = test.cols;
+  // Raw images, normalised as the model expects, n at a time.
+  auto normalised = [&](std::size_t at, std::size_t n, T* x) {
+    std::copy_n(test.inputs.data() + at * in, n * in, x);
+    if (!m.normalization.is_identity())
+      m.normalization.apply(x, x, n);
+    return x;
+  };
 
   // Raw numbers.
   {
@@ -196,12 +211,12 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
     auto state = m.state;
     for (std::size_t at = 0; at < test.size(); at += cap) {
       const std::size_t n = std::min(cap, test.size() - at);
-      auto y = forward<Net, T, cap>(m.parameters, state, *ws, test.images.data() + at * in, n,
+      auto y = forward<Net, T, cap>(m.parameters, state, *ws, normalised(at, n, ws->input()), n,
                                     {phase::eval});
       for (std::size_t b = 0; b < n; ++b) {
         const auto p = predict<T>(y.subspan(b * classes, classes));
-        if (p.label != test.labels[at + b])
-          misses.push_back({at + b, test.labels[at + b], p});
+        if (p.label != test.label(at + b))
+          misses.push_back({at + b, test.label(at + b), p});
       }
     }
   }
@@ -210,7 +225,8 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
   const std::size_t shown = std::min(misses.size(), run.misclassified_shown);
   for (std::size_t k = 0; k < shown; ++k)
     write_png(dir / "images" / ("misclassified_" + std::to_string(k) + ".png"),
-              montage<float>(test.image(misses[k].index), 1, rows, cols, 1, 3));
+              montage<float>(std::span<const float>(test.input(misses[k].index)), planes, rows,
+                             cols, planes, 3));
 
   // The first convolution's filters.
   std::string filters_html;
@@ -241,13 +257,14 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
   {
     auto ws = std::make_unique<workspace<Net, T, 1>>();
     auto state = m.state;
-    auto y = forward<Net, T, 1>(m.parameters, state, *ws, test.images.data() + sample * in, 1,
+    auto y = forward<Net, T, 1>(m.parameters, state, *ws, normalised(sample, 1, ws->input()), 1,
                                 {phase::eval});
     const auto p = predict<T>(y);
-    write_png(dir / "images" / "feature_input.png",
-              montage<float>(test.image(sample), 1, rows, cols, 1, 4));
+    write_png(
+        dir / "images" / "feature_input.png",
+        montage<float>(std::span<const float>(test.input(sample)), planes, rows, cols, planes, 4));
     maps_html += "<p>Test image " + std::to_string(sample) + ", label " +
-                 std::to_string(test.labels[sample]) + ", predicted " + std::to_string(p.label) +
+                 std::to_string(test.label(sample)) + ", predicted " + std::to_string(p.label) +
                  " (" + fixed(100 * p.confidence, 1) +
                  " %). Each map is scaled to its own range.</p><div class=\"maps\"><figure><img "
                  "class=\"px\" src=\"images/feature_input.png\" alt=\"input\"><figcaption>input "
@@ -347,7 +364,7 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
        << fixed(100 * final_eval.accuracy, 2) << " %</b> &middot; test loss "
        << fixed(final_eval.loss, 4) << " &middot; " << Net::parameter_count
        << " parameters &middot; " << fixed(rep.train_seconds, 2) << " s training &middot; "
-       << static_cast<long long>(rep.images_per_second()) << " images/s</p>\n";
+       << static_cast<long long>(rep.samples_per_second()) << " images/s</p>\n";
   html << "<h2>Training curves</h2>";
   if (curves)
     html << "<img src=\"images/loss.svg\" alt=\"loss\"><img src=\"images/accuracy.svg\" "
@@ -370,7 +387,7 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
      << ", \"parameters\": " << Net::parameter_count
      << ", \"test_accuracy\": " << final_eval.accuracy << ", \"test_loss\": " << final_eval.loss
      << ", \"train_seconds\": " << rep.train_seconds << ", \"steps\": " << rep.position.step
-     << ", \"images_per_second\": " << rep.images_per_second() << ", \"classes\": " << classes
+     << ", \"images_per_second\": " << rep.samples_per_second() << ", \"classes\": " << classes
      << ", \"confusion\": [";
   for (std::size_t i = 0; i < final_eval.confusion.size(); ++i)
     js << (i ? ", " : "") << final_eval.confusion[i];
