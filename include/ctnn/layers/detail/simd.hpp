@@ -174,6 +174,16 @@ alignas(64) inline constexpr int masks32[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
 alignas(64) inline constexpr long long masks64[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
 #endif
 
+#if defined(__SSE2__) && !defined(__AVX__)
+// Two floats into the low half of a register, one 8-byte load (movq).  Through memcpy: the
+// address of a float need not be aligned for a double.
+inline __m128 two_floats(const float* p) noexcept {
+  double d;
+  std::memcpy(&d, p, sizeof d);
+  return _mm_castpd_ps(_mm_set_sd(d));
+}
+#endif
+
 /// The first `count` (<= lanes<T>) elements at p, zeros after them: the short end of a row,
 /// without reading past it, by the target's masked load where it has one.
 template <class T>
@@ -198,10 +208,9 @@ inline vec<T> load_partial(const T* p, std::size_t count) noexcept {
     case 1:
       return _mm_load_ss(p);
     case 2:
-      return _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p)));
+      return two_floats(p);
     case 3:
-      return _mm_movelh_ps(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))),
-                           _mm_load_ss(p + 2));
+      return _mm_movelh_ps(two_floats(p), _mm_load_ss(p + 2));
     default:
       return load(p);
     }
