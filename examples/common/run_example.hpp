@@ -100,7 +100,11 @@ inline std::string json_escape(std::string const& s) {
 inline void check_report_target(options const& o) {
   if (o.report.empty())
     return;
-  report::prepare_directory(o.report);  // refuses a folder of other files, creates a new one
+  try {
+    report::prepare_directory(o.report);  // refuses a folder of other files, creates a new one
+  } catch (report::report_error const& e) {
+    throw report::report_error(std::string("--report ") + e.what());
+  }
   if (const std::string why = cannot_create_in(o.report); !why.empty())
     throw report::report_error("--report " + o.report + ": cannot create files in it (" + why +
                                ")");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
+#include <ctnn/core/predict.hpp>
 #include <ctnn/report/analysis.hpp>
 #include <ctnn/report/png.hpp>
 
@@ -44,7 +45,7 @@ TEST_CASE("the most confused pairs are the largest off-diagonal cells", "[report
 
 TEST_CASE("prediction and confidence are the softmax maximum", "[report]") {
   const std::array<float, 3> z{1.0f, 3.0f, 2.0f};
-  const auto p = predict<float>(z);
+  const auto p = ctnn::top_class(std::span<const float>(z));
   CHECK(p.label == 1);
   const double e = std::exp(1.0) + std::exp(3.0) + std::exp(2.0);
   CHECK(p.confidence == Approx(std::exp(3.0) / e));

@@ -54,7 +54,8 @@ struct fixture {
 
 TEST_CASE("a report holds every picture its page shows and the raw numbers", "[report]") {
   fixture f;
-  report::run_description d{"small", {{"epochs", "1"}}, 3, 10};
+  report::run_description d{
+      .network = "small", .settings = {{"epochs", "1"}}, .feature_sample = 3, .misclassified_shown = 10};
   const auto index = report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d);
   const std::string html = slurp(index);
   CHECK_THAT(html, Contains("Confusion matrix"));
@@ -100,7 +101,7 @@ TEST_CASE("a report holds every picture its page shows and the raw numbers", "[r
 
 TEST_CASE("a report replaces an earlier report but never a folder of other files", "[report]") {
   fixture f;
-  report::run_description d{"small", {}, 0, 5};
+  report::run_description d{.network = "small", .misclassified_shown = 5};
   report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d);
   CHECK_NOTHROW(report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d));
 
@@ -111,4 +112,39 @@ TEST_CASE("a report replaces an earlier report but never a folder of other files
   CHECK(slurp(other / "notes.txt") == "mine");
   std::ofstream(f.dir / "file") << "x";
   CHECK_THROWS_WITH(report::prepare_directory(f.dir / "file"), Contains("not a folder"));
+}
+
+TEST_CASE("a report names classes by name and draws curves in any folder", "[report]") {
+  fixture f;
+  // A folder name a shell would split or unquote: gnuplot gets it through an argument vector.
+  const auto dir = f.dir / "it's a \"report\" $HOME";
+  report::run_description d{.network = "named",
+                            .misclassified_shown = 5,
+                            .class_names = {"north-east", "north-west", "south-west", "south"}};
+  report::write_report<net>(dir, *f.m, f.test, f.rep, f.ev, d);
+  const std::string html = slurp(dir / "index.html");
+  CHECK_THAT(html, Contains("<th>north-west</th>"));
+  CHECK_THAT(html, Contains("label south") || Contains("label north"));
+  CHECK_THAT(slurp(dir / "summary.json"),
+             Contains("\"class_names\": [\"north-east\", \"north-west\", \"south-west\", \"south\"]"));
+  // Curves when gnuplot is installed (CI installs gnuplot-nox), else a page that says why.
+  if (std::filesystem::exists("/usr/bin/gnuplot")) {
+    CHECK(std::filesystem::exists(dir / "images" / "loss.svg"));
+    CHECK(std::filesystem::exists(dir / "images" / "learning_rate.svg"));
+  } else {
+    CHECK_THAT(html, Contains("gnuplot is not installed"));
+  }
+}
+
+TEST_CASE("the filters drawn are those of the first layer that declares them", "[report]") {
+  using dense_only = network<input<4>, dense<3>, relu, dense<2>>;
+  STATIC_REQUIRE(report::first_filter_layer_v<net> == 0);
+  STATIC_REQUIRE(report::first_filter_layer_v<dense_only> == dense_only::layer_count);
+  using later = network<input<1, 6, 6>, max_pool<2>, conv2d<2, 2>, flatten, dense<2>>;
+  STATIC_REQUIRE(report::first_filter_layer_v<later> == 1);
+  const auto dir = std::filesystem::temp_directory_path() / "ctnn_report_filters_test";
+  std::filesystem::create_directories(dir / "images");
+  const auto m = std::make_unique<model<dense_only>>();
+  CHECK_THAT(report::filters_section(dir, *m).html, Contains("no layer with filters"));
+  std::filesystem::remove_all(dir);
 }

@@ -22,6 +22,18 @@ struct classification {
   T confidence = 0;
 };
 
+/// The largest of one sample's outputs (class scores, logits) and its softmax probability;
+/// logits must not be empty.
+template <class T>
+classification<T> top_class(std::span<const T> logits) {
+  const auto top = std::max_element(logits.begin(), logits.end());
+  // exp(z - max) cannot overflow; the top class contributes exp(0) = 1.
+  double sum = 0;
+  for (T v : logits)
+    sum += std::exp(static_cast<double>(v) - static_cast<double>(*top));
+  return {static_cast<std::size_t>(top - logits.begin()), static_cast<T>(1 / sum)};
+}
+
 namespace detail {
 template <std::size_t Bytes, std::size_t Limit>
 struct predict_stack_check {
@@ -35,12 +47,7 @@ struct predict_stack_check {
 template <class T, std::size_t N>
 classification<T> softmax_top(std::array<T, N> const& z) {
   static_assert(N > 0);
-  const auto top = std::max_element(z.begin(), z.end());
-  // exp(z - max) cannot overflow; the top class contributes exp(0) = 1.
-  double sum = 0;
-  for (T v : z)
-    sum += std::exp(static_cast<double>(v) - static_cast<double>(*top));
-  return {static_cast<std::size_t>(top - z.begin()), static_cast<T>(1 / sum)};
+  return top_class(std::span<const T>(z));
 }
 }  // namespace detail
 

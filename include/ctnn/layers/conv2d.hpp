@@ -95,6 +95,10 @@ public:
   using output_shape_t = shape<Out, geometry<In>::out_height, geometry<In>::out_width>;
   template <class In>
   static constexpr std::size_t param_count_v = Out* patch<In> + (has_bias ? Out : 0);
+  /// The parameters begin with the filters, [Out][C][K][K] (then the bias): what a report
+  /// draws as pictures of the filters.
+  template <class In>
+  using filter_shape_t = shape<Out, dim_v<In, 0>, K, K>;
   template <class In>
   static constexpr std::size_t
       flops_v = (2 * patch<In> + (has_bias ? 1 : 0)) * Out* geometry<In>::positions;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // The numbers behind a training report's pictures: per-class precision and recall, the most
-// confused class pairs, softmax confidence, and the mapping of activations and filters to
+// confused class pairs, and the mapping of activations and filters to
 // 8-bit grey images (one tile per channel).
 #pragma once
 
@@ -59,21 +59,6 @@ inline std::vector<confused_pair> most_confused(std::span<const std::size_t> con
   if (cells.size() > limit)
     cells.resize(limit);
   return cells;
-}
-
-/// The predicted class and its softmax probability.
-struct prediction {
-  std::size_t label = 0;
-  double confidence = 0;
-};
-
-template <class T>
-prediction predict(std::span<const T> logits) {
-  const auto top = std::max_element(logits.begin(), logits.end());
-  double sum = 0;
-  for (T z : logits)
-    sum += std::exp(static_cast<double>(z) - static_cast<double>(*top));
-  return {static_cast<std::size_t>(top - logits.begin()), 1 / sum};
 }
 
 /// Maps values to 0..255 linearly so that the smallest becomes 0 and the largest 255 (a

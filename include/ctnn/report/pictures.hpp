@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: BSL-1.0
+// The pictures of a report: misclassified test images, the filters of the first layer that
+// has some, and every layer's outputs (feature maps) for one test image.
+#pragma once
+
+#include <ctnn/core/model.hpp>
+#include <ctnn/core/predict.hpp>
+#include <ctnn/core/run.hpp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/report/analysis.hpp>
+#include <ctnn/report/confusion.hpp>
+#include <ctnn/report/page.hpp>
+#include <ctnn/report/png.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ctnn::report {
+
+namespace detail {
+/// How a sample of shape In is drawn: planes (channels) of rows x cols; a vector is one row.
+template <class In>
+struct picture_geometry {
+  static constexpr std::size_t rank = rank_v<In>;
+  static constexpr std::size_t planes = rank == 3 ? In::dims[0] : 1;
+  static constexpr std::size_t rows = rank >= 2 ? In::dims[rank - 2] : 1;
+  static constexpr std::size_t cols = In::dims[rank - 1];
+};
+
+/// n raw samples of d from `at`, normalised as m expects, into x.
+template <class Net, class T, class In, class Target>
+const T* normalised(model<Net, T> const& m, dataset<In, Target> const& d, std::size_t at,
+                    std::size_t n, T* x) {
+  constexpr std::size_t in = size_v<typename Net::input_shape>;
+  std::copy_n(d.inputs.data() + at * in, n * in, x);
+  if (!m.normalization.is_identity())
+    m.normalization.apply(x, x, n);
+  return x;
+}
+
+template <class Net, std::size_t I>
+concept has_filters = requires {
+  typename Net::template layer_t<I>::template filter_shape_t<
+      typename Net::template layer_input_t<I>>;
+};
+}  // namespace detail
+
+/// The index of Net's first layer that declares filters (filter_shape_t, e.g. conv2d), or
+/// Net::layer_count when none does.
+template <class Net>
+inline constexpr std::size_t first_filter_layer_v = [] {
+  std::size_t found = Net::layer_count;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((found == Net::layer_count && detail::has_filters<Net, I> ? void(found = I) : void()), ...);
+  }
+  (std::make_index_sequence<Net::layer_count>{});
+  return found;
+}();
+
+/// A misclassified section and how many samples were misclassified in all.
+struct misclassified_result {
+  section part;
+  std::size_t misclassified = 0;
+};
+
+/// The `shown` misclassified samples of `test` the model was surest about, drawn as PNG
+/// (images/misclassified_K.png) with their true and predicted classes and the confidence.
+template <class Net, class T, class In>
+misclassified_result misclassified_section(std::filesystem::path const& dir,
+                                           model<Net, T> const& m,
+                                           dataset<In, class_label> const& test,
+                                           std::size_t shown,
+                                           std::vector<std::string> const& names = {}) {
+  using g = detail::picture_geometry<In>;
+  constexpr std::size_t classes = size_v<typename Net::output_shape>, cap = 64;
+  struct miss {
+    std::size_t index, truth;
+    classification<T> p;
+  };
+  std::vector<miss> misses;
+  auto ws = make_workspace<Net, T, cap>();
+  for (std::size_t at = 0; at < test.size(); at += cap) {
+    const std::size_t n = std::min(cap, test.size() - at);
+    const auto y = forward(m, *ws, detail::normalised(m, test, at, n, ws->input()), n);
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto p = top_class(y.subspan(b * classes, classes));
+      if (p.label != test.label(at + b))
+        misses.push_back({at + b, test.label(at + b), p});
+    }
+  }
+  std::stable_sort(misses.begin(), misses.end(),
+                   [](auto const& a, auto const& b) { return a.p.confidence > b.p.confidence; });
+  shown = std::min(misses.size(), shown);
+  std::ostringstream html;
+  html << "<p>" << misses.size() << " of " << test.size()
+       << " test images are misclassified; the " << shown
+       << " the network was surest about are shown.</p><div class=\"grid\">";
+  for (std::size_t k = 0; k < shown; ++k) {
+    const std::string file = "misclassified_" + std::to_string(k) + ".png";
+    write_png(dir / "images" / file, montage<float>(std::span<const float>(test.input(misses[k].index)),
+                                                    g::planes, g::rows, g::cols, g::planes, 3));
+    html << "<figure><img class=\"px\" src=\"images/" << file << "\" alt=\"test image "
+         << misses[k].index << "\"><figcaption>#" << misses[k].index << "<br>true "
+         << html_escape(class_name(names, misses[k].truth)) << ", predicted "
+         << html_escape(class_name(names, misses[k].p.label)) << "<br>"
+         << fixed(100 * static_cast<double>(misses[k].p.confidence), 1)
+         << " %</figcaption></figure>";
+  }
+  html << "</div>";
+  return {{"Misclassified test images", html.str()}, misses.size()};
+}
+
+/// The filters of Net's first layer that declares them (filter_shape_t: [Out][C][K][K] at the
+/// start of its parameters), as images/filters.png, each scaled to its own range.
+template <class Net, class T>
+section filters_section(std::filesystem::path const& dir, model<Net, T> const& m) {
+  constexpr std::size_t at = first_filter_layer_v<Net>;
+  if constexpr (at == Net::layer_count) {
+    return {"Filters", "<p>This network has no layer with filters (no convolution).</p>"};
+  } else {
+    using layer = typename Net::template layer_t<at>;
+    using filters = typename layer::template filter_shape_t<typename Net::template layer_input_t<at>>;
+    constexpr std::size_t out = dim_v<filters, 0>, channels = dim_v<filters, 1>,
+                          kh = dim_v<filters, 2>, kw = dim_v<filters, 3>;
+    const std::span<const T> w(m.parameters.data() + Net::parameter_offsets[at], size_v<filters>);
+    write_png(dir / "images" / "filters.png",
+              montage<T>(w, out * channels, kh, kw,
+                         channels > 1 ? channels : std::min<std::size_t>(out, 8),
+                         std::max<std::size_t>(1, 48 / kh), 2));
+    return {"Filters of layer " + std::to_string(at),
+            "<p>Layer " + std::to_string(at) + " " + html_escape(layer::name()) + ": " +
+                std::to_string(out) + " filters of " + to_string(shape<channels, kh, kw>{}) +
+                (channels > 1 ? " (one row per filter, one tile per input channel)" : "") +
+                ", each scaled to its own range (black = most negative, white = most "
+                "positive).</p><img class=\"px\" src=\"images/filters.png\" alt=\"filters\">"};
+  }
+}
+
+/// Every layer's output for test sample `sample` (eval phase), as images/feature_I.png.
+template <class Net, class T, class In>
+section feature_maps_section(std::filesystem::path const& dir, model<Net, T> const& m,
+                             dataset<In, class_label> const& test, std::size_t sample,
+                             std::vector<std::string> const& names = {}) {
+  using g = detail::picture_geometry<In>;
+  auto ws = make_workspace<Net, T, 1>();
+  const auto y = forward(m, *ws, detail::normalised(m, test, sample, 1, ws->input()), 1);
+  const auto p = top_class(y);
+  write_png(dir / "images" / "feature_input.png",
+            montage<float>(std::span<const float>(test.input(sample)), g::planes, g::rows, g::cols,
+                           g::planes, 4));
+  std::string html = "<p>Test image " + std::to_string(sample) + ", label " +
+                     html_escape(class_name(names, test.label(sample))) + ", predicted " +
+                     html_escape(class_name(names, p.label)) + " (" +
+                     fixed(100 * static_cast<double>(p.confidence), 1) +
+                     " %). Each map is scaled to its own range.</p><div class=\"maps\"><figure>"
+                     "<img class=\"px\" src=\"images/feature_input.png\" alt=\"input\">"
+                     "<figcaption>input</figcaption></figure></div>";
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using out = typename Net::template layer_output_t<I>;
+          const auto v = layer_output<I>(*ws);
+          const std::string file = "feature_" + std::to_string(I) + ".png";
+          gray_image img;
+          if constexpr (rank_v<out> == 3) {
+            constexpr std::size_t c = dim_v<out, 0>, h = dim_v<out, 1>, w = dim_v<out, 2>;
+            img = montage<T>(v, c, h, w, 8, std::max<std::size_t>(1, 56 / h), 2);
+          } else {
+            constexpr std::size_t n = size_v<out>;
+            const gray_image row = montage<T>(v, 1, 1, n, 1, std::max<std::size_t>(1, 400 / n));
+            img = {row.width, 24, {}};  // a vector: one row of cells, 24 pixels tall
+            for (std::size_t r = 0; r < 24; ++r)
+              img.pixels.insert(img.pixels.end(), row.pixels.begin(),
+                                row.pixels.begin() + static_cast<std::ptrdiff_t>(row.width));
+          }
+          write_png(dir / "images" / file, img);
+          html += "<h3>layer " + std::to_string(I) + ": " +
+                  html_escape(Net::template layer_t<I>::name()) + " &rarr; " + to_string(out{}) +
+                  "</h3><img class=\"px\" src=\"images/" + file + "\" alt=\"layer " +
+                  std::to_string(I) + "\">";
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<Net::layer_count>{});
+  return {"Feature maps", html};
+}
+
+}  // namespace ctnn::report
