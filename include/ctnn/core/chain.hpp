@@ -116,20 +116,29 @@ public:
     return s;
   }();
 
+  /// Offsets of every layer's scratch inside the region for a given capacity, and last the
+  /// region's end.  One walk over the layers: the passes compute it once and hand each layer
+  /// its entry (a fold per layer made compile time quadratic in depth).
+  static constexpr std::array<std::size_t, size + 1>
+  scratch_offsets(std::size_t capacity) noexcept {
+    std::array<std::size_t, size + 1> off{};
+    off[0] = capacity * (activation_count + 2 * largest_shape);
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((off[J + 1] = off[J] + layer_t<J>::template scratch_count<input_t<J>>(capacity)), ...);
+    }
+    (std::make_index_sequence<size>{});
+    return off;
+  }
+
   /// Offset of layer I's scratch inside the region, for a given capacity.
   template <std::size_t I>
   static constexpr std::size_t scratch_offset(std::size_t capacity) noexcept {
-    std::size_t off = capacity * (activation_count + 2 * largest_shape);
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((off += layer_t<J>::template scratch_count<input_t<J>>(capacity)), ...);
-    }
-    (std::make_index_sequence<I>{});
-    return off;
+    return scratch_offsets(capacity)[I];
   }
 
   /// Elements of the region a chain needs for `capacity` samples.
   static constexpr std::size_t scratch_count(std::size_t capacity) noexcept {
-    return scratch_offset<size>(capacity);
+    return scratch_offsets(capacity)[size];
   }
 
   /// Layer I applies layer I + 1, an element-wise activation, in its own passes.
@@ -152,8 +161,9 @@ public:
   template <class T>
   static const T* forward(const T* params, T* state, T* region, std::size_t capacity, const T* x,
                           std::size_t n, const run_context& ctx) noexcept {
+    const auto scratch = scratch_offsets(capacity);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (forward_layer<I>(params, state, region, capacity, x, n, ctx), ...);
+      (forward_layer<I>(params, state, region, region + scratch[I], capacity, x, n, ctx), ...);
     }
     (std::make_index_sequence<size>{});
     return output<size - 1>(region, capacity);
@@ -165,8 +175,10 @@ public:
   static void backward(const T* params, T* grads, const T* state, T* region, std::size_t capacity,
                        const T* x, const T* dy, T* dx, std::size_t n,
                        const run_context& ctx) noexcept {
+    const auto scratch = scratch_offsets(capacity);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (backward_layer<size - 1 - I>(params, grads, state, region, capacity, x, dy, dx, n, ctx),
+      (backward_layer<size - 1 - I>(params, grads, state, region, region + scratch[size - 1 - I],
+                                    capacity, x, dy, dx, n, ctx),
        ...);
     }
     (std::make_index_sequence<size>{});
@@ -236,7 +248,7 @@ private:
   }
 
   template <std::size_t I, class T>
-  CTNN_LAYER_PASS static void forward_layer(const T* params, T* state, T* region,
+  CTNN_LAYER_PASS static void forward_layer(const T* params, T* state, T* region, T* scratch,
                                             std::size_t capacity, const T* x, std::size_t n,
                                             const run_context& ctx) noexcept {
     if constexpr (fused_into_previous<I>) {
@@ -245,7 +257,7 @@ private:
       const T* in = layer_input<I>(region, capacity, x);
       const forward_io<T> io{params + param_offsets[I],
                              state + state_offsets[I],
-                             region + scratch_offset<I>(capacity),
+                             scratch,
                              capacity,
                              in,
                              output<I>(region, capacity),
@@ -261,8 +273,9 @@ private:
 
   template <std::size_t I, class T>
   CTNN_LAYER_PASS static void backward_layer(const T* params, T* grads, const T* state, T* region,
-                                             std::size_t capacity, const T* x, const T* dy, T* dx,
-                                             std::size_t n, const run_context& ctx) noexcept {
+                                             T* scratch, std::size_t capacity, const T* x,
+                                             const T* dy, T* dx, std::size_t n,
+                                             const run_context& ctx) noexcept {
     if constexpr (fused_into_previous<I>) {
       return;  // layer I - 1 takes this activation's output delta
     } else {
@@ -277,7 +290,7 @@ private:
         const backward_io<T> io{params + param_offsets[I],
                                 grads + param_offsets[I],
                                 state + state_offsets[I],
-                                region + scratch_offset<I>(capacity),
+                                scratch,
                                 capacity,
                                 in,
                                 output<I>(region, capacity),
@@ -290,9 +303,9 @@ private:
             output_delta<I + 1>(region, capacity, dy));
       } else {
         layer_t<I>::template backward<input_t<I>>(backward_io<T>{
-            params + param_offsets[I], grads + param_offsets[I], state + state_offsets[I],
-            region + scratch_offset<I>(capacity), capacity, in, output<I>(region, capacity),
-            output_delta<I>(region, capacity, dy), d_in, n, ctx});
+            params + param_offsets[I], grads + param_offsets[I], state + state_offsets[I], scratch,
+            capacity, in, output<I>(region, capacity), output_delta<I>(region, capacity, dy), d_in,
+            n, ctx});
       }
     }
   }

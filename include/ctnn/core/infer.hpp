@@ -13,10 +13,13 @@
 namespace ctnn {
 namespace detail {
 
-// The walk is a left fold of `>>` over step<I, L> tags.  Its state is either trace<Shapes...>
-// (every shape so far, input first) or failed<Error>.  A failed state absorbs later steps
-// without touching their layers, so the user sees the first error and only that one.
-template <class... Shapes>
+// The walk is a left fold of `>>` over step<I, L> tags.  Its state is either
+// trace<Last, type_list<Shapes...>> (the latest shape, and every shape so far, input first) or
+// failed<Error>.  A failed state absorbs later steps without touching their layers, so the
+// user sees the first error and only that one.  The list is one opaque argument of the state,
+// so a step deduces two types, not a pack of every shape so far (that made compile time
+// quadratic in depth).
+template <class Last, class Shapes>
 struct trace {};
 template <class Error>
 struct failed {};
@@ -46,7 +49,7 @@ struct check_of {
 // The state the walk starts from: the input shape, or the reason it cannot be one.
 template <class In>
 struct start {
-  using type = trace<In>;
+  using type = trace<In, type_list<In>>;
 };
 template <std::size_t... D>
 requires(sizeof...(D) == 0) struct start<shape<D...>> {
@@ -57,19 +60,21 @@ requires(sizeof...(D) > 0 && ((D == 0) || ...)) struct start<shape<D...>> {
   using type = failed<input_error<input_shape<shape<D...>>, every_dimension_must_be_positive>>;
 };
 
+template <class Next, class Shapes>
+struct append;
 template <class Next, class... Shapes>
-struct append {
-  using type = trace<Shapes..., Next>;
+struct append<Next, type_list<Shapes...>> {
+  using type = trace<Next, type_list<Shapes..., Next>>;
 };
 template <class Error, class... Shapes>
-struct append<failed<Error>, Shapes...> {
+struct append<failed<Error>, type_list<Shapes...>> {
   using type = failed<Error>;
 };
 
-template <class... Shapes, std::size_t I, class L>
-auto operator>>(trace<Shapes...>, step<I, L>) -> typename append<
-    typename verdict<I, L, last_t<Shapes...>, typename check_of<L, last_t<Shapes...>>::type>::type,
-    Shapes...>::type;
+template <class Last, class Shapes, std::size_t I, class L>
+auto operator>>(trace<Last, Shapes>, step<I, L>) ->
+    typename append<typename verdict<I, L, Last, typename check_of<L, Last>::type>::type,
+                    Shapes>::type;
 
 template <class Error, std::size_t I, class L>
 auto operator>>(failed<Error>, step<I, L>) -> failed<Error>;
@@ -80,10 +85,10 @@ auto walk(std::index_sequence<I...>)
 
 template <class Walk>
 struct walk_result;
-template <class... Shapes>
-struct walk_result<trace<Shapes...>> {
+template <class Last, class Shapes>
+struct walk_result<trace<Last, Shapes>> {
   using error = ok;
-  using shapes = type_list<Shapes...>;
+  using shapes = Shapes;
 };
 template <class Error>
 struct walk_result<failed<Error>> {
