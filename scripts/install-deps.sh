@@ -9,8 +9,9 @@ packages=(g++ cmake ninja-build libboost-dev catch2 libbenchmark-dev zlib1g-dev 
           gnuplot-nox chromium python3-pil
           # The instruction-set matrix: an aarch64 cross compiler and qemu to run its tests.
           g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
-          # The fuzzers (scripts/fuzz.sh): clang 16 with libFuzzer.
-          clang-16 libclang-rt-16-dev libfuzzer-16-dev)
+          # The fuzzers (scripts/fuzz.sh): clang 16 with libFuzzer.  The compile-fail suite
+          # checks the diagnostics of g++, clang 14 and clang 16.
+          clang-16 libclang-rt-16-dev libfuzzer-16-dev clang-14)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
