@@ -8,7 +8,8 @@
 # The hostile-input table itself runs with the release tests (ctest -L hostile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=${CTNN_DATA:-}
+# $CTNN_DATA is the folder holding mnist/ (and fashion-mnist/), as the examples read it.
+data=${CTNN_DATA:+$CTNN_DATA/mnist}
 if [[ -z $data ]]; then
   if [[ -d ../shared/data/mnist ]]; then data=../shared/data/mnist; else data=data/mnist; fi
 fi

@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# The example tests train on MNIST: CTNN_DATA, the shared data beside the checkout, or a copy
-# fetched into data/mnist.
+# The example tests train on MNIST: $CTNN_DATA/mnist ($CTNN_DATA holds mnist/ and
+# fashion-mnist/), the shared data beside the checkout, or a copy fetched into data/mnist.
 if [[ -z ${CTNN_DATA:-} && ! -d ../shared/data/mnist ]]; then
   scripts/fetch-mnist.sh data/mnist
 fi

@@ -6,7 +6,8 @@
 # Usage: benchmarks/training/mnist_targets.sh [build dir (build/release)] [MNIST dir]
 set -euo pipefail
 build=${1:-build/release}
-data=${2:-${CTNN_DATA:-data/mnist}}
+data=${2:-${CTNN_DATA:+$CTNN_DATA/mnist}}  # $CTNN_DATA holds mnist/ and fashion-mnist/
+data=${data:-data/mnist}
 runs=${RUNS:-3}
 
 field() { grep -o "\"$1\": [0-9.a-z]*" | head -1 | cut -d' ' -f2; }

@@ -82,9 +82,15 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
   o.learning_rate = c.learning_rate;
   o.normalise = c.normalise;
   o.threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  // Every option shows its default in --help ("[2]" after the option), taken from o as set
+  // above and from the examples' configuration.
+  app.option_defaults()->always_capture_default();
   app.add_option("--data", o.data,
-                 "folder with the four IDX files (default: $CTNN_DATA, else " + c.default_data +
-                     ")");
+                 "folder with the four IDX files of " + c.data_set +
+                     " (train-images-idx3-ubyte[.gz], ...); default: $CTNN_DATA/" + c.data_set +
+                     " when $CTNN_DATA is set (the folder holding mnist/ and fashion-mnist/), "
+                     "else data/" +
+                     c.data_set);
   app.add_option("--epochs", o.epochs, "most epochs to train")->check(whole_in(1, 100000));
   app.add_option("--batch", o.batch, "mini-batch size")->check(whole_in(1, 65536));
   app.add_option("--lr", o.learning_rate, "learning rate")->check(real_in(1e-9, 100.0));
@@ -125,13 +131,46 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
       ->check(whole_in(0, most_images));
   app.add_flag("--normalize,!--no-normalize", o.normalise,
                "normalise pixels by the training set's mean and deviation");
-  app.add_option("--save", o.save, "write a checkpoint here after every epoch and at the end");
-  app.add_option("--resume", o.resume, "continue training from this checkpoint");
+  auto* save = app.add_option(
+      "--save", o.save,
+      "write a checkpoint here after every epoch and at the end (and the run's history beside "
+      "it, FILE.history, so that a --report after --resume shows the whole run)");
+  auto* resume = app.add_option(
+      "--resume", o.resume,
+      "continue training from this checkpoint: its weights, optimizer state, position and "
+      "learning-rate schedule (give the same --epochs and --schedule)");
+  auto* weights = app.add_option(
+      "--weights", o.weights,
+      "weights file (--save-weights) or checkpoint (--save): the model to --evaluate or "
+      "--predict with, or the starting point of training");
+  auto* save_weights =
+      app.add_option("--save-weights", o.save_weights,
+                     "write the trained weights (with the input normalisation) to this file");
+  weights->excludes(resume);
   app.add_flag("--overwrite", o.overwrite,
-               "let --save replace a file that is not this network's checkpoint");
-  app.add_flag("--quiet", o.quiet, "no progress bar");
-  app.add_option("--report", o.report,
-                 "write a training report (index.html, pictures, CSV, JSON) into this folder");
+               "let --save and --save-weights replace a file that is not this network's");
+  app.add_flag("--quiet", o.quiet,
+               "no progress bar (the bar is drawn only on a terminal); the line per epoch and "
+               "the results are still printed");
+  auto* report =
+      app.add_option("--report", o.report,
+                     "write a training report (index.html, pictures, CSV, JSON) into this folder");
+  auto* use = "using trained weights (no training)";
+  auto* evaluate = app.add_flag("--evaluate", o.evaluate,
+                                "print the test loss and accuracy of --weights and the JSON line")
+                       ->group(use);
+  auto* predict =
+      app.add_option("--predict", o.predict,
+                     "print the class and confidence of each image under --weights: a 28x28 "
+                     "grey PNG, or IDX_FILE:INDEX (e.g. t10k-images-idx3-ubyte.gz:0)")
+          ->type_name("IMAGE")
+          ->default_str("")
+          ->group(use);
+  for (auto* only_with_weights : {evaluate, predict}) {
+    only_with_weights->needs(weights);
+    for (auto* training : {save, resume, save_weights, report})
+      only_with_weights->excludes(training);
+  }
   app.add_option("--feature-sample", o.feature_sample,
                  "test image whose feature maps the report shows")
       ->check(whole_in(0, most_images));

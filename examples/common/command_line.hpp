@@ -15,7 +15,10 @@ namespace ctnn::examples {
 struct example_config {
   std::string name;  // "mnist_cnn": the JSON "network" field
   std::string description;
-  std::string default_data = "data/mnist";
+  // The data set's folder name: inside $CTNN_DATA (the folder that holds mnist/ and
+  // fashion-mnist/), else inside data/.  --data names the IDX folder itself.
+  std::string data_set = "mnist";
+  std::vector<std::string> class_names{};  // by class number; empty: the numbers themselves
   std::size_t epochs = 1;
   std::size_t batch = 128;
   double learning_rate = 1e-2;
@@ -35,6 +38,9 @@ bool has_flag(int argc, char** argv, std::string const& flag);
 /// The options every example takes.
 struct options {
   std::string data, optimizer, schedule, init = "he", save, resume, classes_text, report;
+  std::string weights, save_weights;  // start from / write a weights file
+  std::vector<std::string> predict;   // images to classify with --weights (no training)
+  bool evaluate = false;              // evaluate --weights on the test set (no training)
   std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
               test_limit = 0;
   double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;

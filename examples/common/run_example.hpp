@@ -11,14 +11,18 @@
 
 #include "command_line.hpp"
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -49,41 +53,66 @@ inline std::string cannot_create_in(std::filesystem::path const& dir) {
   return {};
 }
 
-/// Refuses, before any training, a --save that could not be written at the end: a folder, a
-/// missing or unwritable folder, or anything but a checkpoint of this very network.
-template <class Net>
-void check_save_target(options const& o) {
-  if (o.save.empty())
+/// Refuses, before any training, a file option (--save, --save-weights) that could not be
+/// written at the end: a folder, a missing or unwritable folder, or an existing file that
+/// `reusable` does not accept (it returns why not) unless --overwrite.
+template <class Reusable>
+void check_output_file(std::string const& flag, std::string const& file, bool overwrite,
+                       Reusable const& reusable) {
+  if (file.empty())
     return;
   namespace fs = std::filesystem;
-  const fs::path target = o.save;
+  const fs::path target = file;
+  const std::string what = flag + " " + file;
   std::error_code ec;
   if (fs::is_directory(target, ec))
-    throw checkpoint_error("--save " + o.save + " is a folder; give a file name (e.g. " +
-                           (target / "run.ckpt").string() + ")");
+    throw checkpoint_error(what + " is a folder; give a file name (e.g. " +
+                           (target / (flag == "--save" ? "run.ckpt" : "run.weights")).string() +
+                           ")");
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::exists(dir, ec))
-    throw checkpoint_error("--save " + o.save + ": the folder " + dir.string() +
+    throw checkpoint_error(what + ": the folder " + dir.string() +
                            " does not exist; create it first");
   if (!fs::is_directory(dir, ec))
-    throw checkpoint_error("--save " + o.save + ": " + dir.string() + " is not a folder");
+    throw checkpoint_error(what + ": " + dir.string() + " is not a folder");
   if (const std::string why = cannot_create_in(dir); !why.empty())
-    throw checkpoint_error("--save " + o.save + ": cannot create files in " + dir.string() + " (" +
-                           why + ")");
+    throw checkpoint_error(what + ": cannot create files in " + dir.string() + " (" + why + ")");
   if (fs::exists(target, ec) && !fs::is_regular_file(target, ec))
-    throw checkpoint_error("--save " + o.save + " exists and is not a regular file");
-  if (o.overwrite || !fs::exists(target, ec))
+    throw checkpoint_error(what + " exists and is not a regular file");
+  if (overwrite || !fs::exists(target, ec))
     return;
-  checkpoint_header h;
-  try {
-    h = read_checkpoint_header(o.save);
-  } catch (checkpoint_error const& e) {
-    throw checkpoint_error("--save " + o.save + " exists and is not a usable ctnn checkpoint (" +
-                           e.what() + "); choose another path or pass --overwrite");
-  }
-  if (!h.is_of<Net>())
-    throw checkpoint_error("--save " + o.save + " holds a checkpoint of another network (" +
-                           h.fingerprint + "); choose another path or pass --overwrite");
+  if (const std::string why = reusable(); !why.empty())
+    throw checkpoint_error(what + " " + why + "; choose another path or pass --overwrite");
+}
+
+/// --save: a checkpoint of this very network may be replaced.
+template <class Net>
+void check_save_target(options const& o) {
+  check_output_file("--save", o.save, o.overwrite, [&]() -> std::string {
+    checkpoint_header h;
+    try {
+      h = read_checkpoint_header(o.save);
+    } catch (checkpoint_error const& e) {
+      return std::string("exists and is not a usable ctnn checkpoint (") + e.what() + ")";
+    }
+    if (!h.is_of<Net>())
+      return "holds a checkpoint of another network (" + h.fingerprint + ")";
+    return {};
+  });
+}
+
+/// --save-weights: a weights file (or checkpoint) of this very network may be replaced.
+template <class Net>
+void check_save_weights_target(options const& o) {
+  check_output_file("--save-weights", o.save_weights, o.overwrite, [&]() -> std::string {
+    try {
+      auto probe = make_model<Net>(uninitialized);
+      load_weights(o.save_weights, *probe);
+    } catch (checkpoint_error const& e) {
+      return std::string("exists and is not a weights file of this network (") + e.what() + ")";
+    }
+    return {};
+  });
 }
 
 inline std::string json_escape(std::string const& s) {
@@ -141,6 +170,99 @@ inline void check_resume_fits(options const& o, training_position const& start,
         std::to_string(train_images) + "; resume with the same --batch and --train-limit");
 }
 
+/// The folder of the example's four IDX files: --data as given; else $CTNN_DATA/<data set>
+/// ($CTNN_DATA holds mnist/ and fashion-mnist/, so that no example reads another's data);
+/// else data/<data set>.
+inline std::filesystem::path data_folder(options const& o, example_config const& c) {
+  namespace fs = std::filesystem;
+  if (!o.data.empty())
+    return o.data;
+  const char* env = std::getenv("CTNN_DATA");
+  if (env == nullptr || *env == '\0')
+    return fs::path("data") / c.data_set;
+  const fs::path dir = fs::path(env) / c.data_set;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec))
+    return dir;
+  const bool idx_folder = fs::exists(fs::path(env) / "train-images-idx3-ubyte", ec) ||
+                          fs::exists(fs::path(env) / "train-images-idx3-ubyte.gz", ec);
+  throw data_error(std::string("$CTNN_DATA is ") + env + ", which has no " + c.data_set +
+                   "/ folder: $CTNN_DATA names the folder that holds mnist/ and fashion-mnist/" +
+                   (idx_folder ? " (this one holds IDX files itself: pass it as --data " +
+                                     std::string(env) + " if they are " + c.data_set + "'s)"
+                               : "") +
+                   "; or name the folder of " + c.data_set + "'s IDX files with --data");
+}
+
+/// The steps and validations of a run, kept beside its checkpoint (FILE.history) so that a
+/// report after --resume shows the whole run, not only the part since the resume.  Text:
+/// a header line, then "s,step,epoch,loss,accuracy,learning_rate" and
+/// "e,step,epoch,train_seconds,loss,accuracy" lines, numbers exact (%.17g).
+struct run_history {
+  std::vector<step_record> steps;
+  std::vector<eval_record> evaluations;
+  bool found = false;  // read from a file
+};
+inline constexpr char const* history_header = "ctnn run history 1";
+inline std::string history_file(std::string const& checkpoint) {
+  return checkpoint + ".history";
+}
+
+/// Writes h beside the checkpoint, atomically (a temporary file renamed over the old one).
+/// Returns the reason when it cannot: losing the history must not lose the checkpoint.
+inline std::string write_history(std::string const& checkpoint, run_history const& h) {
+  namespace fs = std::filesystem;
+  const fs::path path = history_file(checkpoint);
+  const fs::path tmp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr)
+    return std::strerror(errno);
+  bool ok = std::fprintf(f, "%s\n", history_header) > 0;
+  for (auto const& r : h.steps)
+    ok = ok && std::fprintf(f, "s,%zu,%.17g,%.17g,%.17g,%.17g\n", r.step, r.epoch, r.loss,
+                            r.accuracy, r.learning_rate) > 0;
+  for (auto const& r : h.evaluations)
+    ok = ok && std::fprintf(f, "e,%zu,%.17g,%.17g,%.17g,%.17g\n", r.step, r.epoch, r.train_seconds,
+                            r.loss, r.accuracy) > 0;
+  ok = std::fflush(f) == 0 && ok;
+  const int err = errno;
+  ok = std::fclose(f) == 0 && ok;
+  std::error_code ec;
+  if (ok)
+    fs::rename(tmp, path, ec);
+  if (!ok || ec) {
+    fs::remove(tmp, ec);
+    return ok ? ec.message() : std::strerror(err != 0 ? err : EIO);
+  }
+  return {};
+}
+
+/// The history beside a checkpoint, up to its step `upto` (a history written after the
+/// checkpoint, by a run killed between the two, is cut there).  Missing: nothing found.
+inline run_history read_history(std::string const& checkpoint, std::size_t upto) {
+  run_history h;
+  std::ifstream in(history_file(checkpoint));
+  std::string line;
+  if (!in || !std::getline(in, line) || line != history_header)
+    return h;
+  while (std::getline(in, line)) {
+    std::size_t step = 0;
+    double v[4] = {};
+    char kind = 0;
+    if (std::sscanf(line.c_str(), "%c,%zu,%lg,%lg,%lg,%lg", &kind, &step, &v[0], &v[1], &v[2],
+                    &v[3]) != 6 ||
+        step > upto)
+      continue;
+    if (kind == 's')
+      h.steps.push_back({step, v[0], v[1], v[2], v[3]});
+    else if (kind == 'e')
+      h.evaluations.push_back({step, v[0], v[1], v[2], v[3]});
+  }
+  h.found = true;
+  return h;
+}
+
 /// The MNIST-style images the examples load, and the same samples as Net's input.
 using image_set = dataset<shape<1, 28, 28>>;
 template <class Net>
@@ -165,6 +287,102 @@ void normalise_by(model<Net>& m, image_set const& train_images) {
   m.normalization.stddev.fill(s.stddev[0]);
 }
 
+/// The name of the network's output k: the class it stands for (mnist3_tiny_cnn's outputs
+/// are digits 0-2 of ten), by name when the example has names.
+inline std::string class_name(example_config const& c, std::size_t k) {
+  const std::size_t cls = k < c.classes.size() ? c.classes[k] : k;
+  return cls < c.class_names.size() ? c.class_names[cls] : std::to_string(cls);
+}
+
+/// One image for --predict, pixels scaled to [0, 1] as the training images are: a 28x28 grey
+/// PNG, or IDX_FILE:INDEX.
+inline std::array<float, 784> read_image(std::string const& arg) {
+  std::array<float, 784> x{};
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const auto colon = arg.rfind(':');
+      colon != std::string::npos && colon + 1 < arg.size() && !fs::exists(arg, ec)) {
+    const std::string index = arg.substr(colon + 1);
+    if (index.find_first_not_of("0123456789") != std::string::npos || index.size() > 9)
+      throw std::invalid_argument("--predict " + arg + ": '" + index +
+                                  "' is not an image index (IDX_FILE:INDEX)");
+    idx_images images;
+    try {
+      images = read_idx_images(arg.substr(0, colon));
+    } catch (data_error const& e) {
+      throw std::invalid_argument(std::string("--predict ") + e.what());
+    }
+    const std::size_t i = std::stoul(index);
+    if (images.rows != 28 || images.cols != 28)
+      throw std::invalid_argument("--predict " + arg + ": the file's images are " +
+                                  std::to_string(images.rows) + "x" + std::to_string(images.cols) +
+                                  "; the network reads 28x28");
+    if (i >= images.count)
+      throw std::out_of_range("--predict " + arg + ": the file holds " +
+                              std::to_string(images.count) + " images (0 to " +
+                              std::to_string(images.count - 1) + ")");
+    for (std::size_t p = 0; p < x.size(); ++p)
+      x[p] = images.pixels[i * x.size() + p] / 255.0f;
+    return x;
+  }
+  report::gray_image png;
+  try {
+    png = report::read_png(arg);
+  } catch (report::report_error const& e) {
+    throw std::invalid_argument(std::string("--predict ") + e.what());
+  }
+  if (png.width != 28 || png.height != 28)
+    throw std::invalid_argument("--predict " + arg + ": " + std::to_string(png.width) + "x" +
+                                std::to_string(png.height) +
+                                " pixels; the network reads 28x28 grey images");
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = png.pixels[i] / 255.0f;
+  return x;
+}
+
+/// --weights FILE into m, the file named in the command line's words.
+template <class Net>
+void load_weights_option(options const& o, model<Net>& m) {
+  try {
+    load_weights(o.weights, m);
+  } catch (checkpoint_error const& e) {
+    throw checkpoint_error(std::string("--weights ") + e.what());
+  }
+}
+
+/// --evaluate and --predict: no training, the model of --weights.  --evaluate prints the test
+/// loss and accuracy and the JSON line; --predict a class and its confidence per image.
+template <class Net>
+int use_weights(example_config const& c, options const& o) {
+  auto m = make_model<Net>(uninitialized);
+  load_weights_option(o, *m);
+  std::cout << "weights: " << o.weights << "\n";
+  for (std::string const& arg : o.predict) {
+    const auto [k, confidence] = classify(*m, read_image(arg));
+    std::cout << arg << ": " << class_name(c, k) << " (" << std::fixed << std::setprecision(1)
+              << 100 * confidence << " %)" << std::defaultfloat << std::endl;
+  }
+  if (!o.evaluate)
+    return 0;
+  const auto dir = data_folder(o, c);
+  image_set test_images = load_mnist(dir, split::test);
+  if (!c.classes.empty())
+    test_images = select_classes(test_images, c.classes);
+  test_images = take(std::move(test_images), o.test_limit);
+  const evaluation e = evaluate(*m, softmax_cross_entropy{}, as_input<Net>(test_images), o.threads);
+  std::cout << "data: " << dir.string() << " (" << e.samples << " test images)\n"
+            << "test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
+  std::ostringstream json;
+  json.precision(6);
+  json << "{\"network\": \"" << json_escape(c.name)
+       << "\", \"parameters\": " << Net::parameter_count << ", \"weights\": \""
+       << json_escape(o.weights) << "\", \"test_images\": " << e.samples
+       << ", \"test_loss\": " << e.loss << ", \"test_accuracy\": " << e.accuracy
+       << ", \"classes\": " << test_images.classes << "}";
+  std::cout << json.str() << std::endl;
+  return 0;
+}
+
 template <class Net, class Optimizer>
 int train_and_report(example_config const& c, options const& o, Optimizer opt,
                      image_set const& train_images, image_set const& test_images,
@@ -183,9 +401,22 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
     if (start.epoch >= o.epochs)
       std::cout << "nothing to train: the checkpoint has completed " << start.epoch
                 << " epochs and --epochs is " << o.epochs << "\n";
+  } else if (!o.weights.empty()) {
+    load_weights_option(o, *m);  // fine-tuning: the weights (and normalization) of a file
+    std::cout << "starting from the weights in " << o.weights << "\n";
   } else {
     initializer init(parse_init_scheme(o.init), o.seed);
     m->initialize(init);
+  }
+  // The run so far, for the report: what the checkpoint's history file holds, up to its step.
+  run_history earlier;
+  if (!o.resume.empty() && start.step > 0) {
+    earlier = read_history(o.resume, start.step);
+    if (!o.report.empty() && earlier.steps.size() != start.step)
+      std::cout << "report: " << history_file(o.resume)
+                << (earlier.found ? " holds " + std::to_string(earlier.steps.size()) + " of the "
+                                  : std::string(" is missing: the report lacks the "))
+                << start.step << " steps before the resume\n";
   }
   if (o.normalise)
     normalise_by(*m, train_images);
@@ -210,26 +441,69 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   // after the last epoch's save (max steps, target accuracy, a signal).
   std::size_t saved_step = start.step;
   bool saved_any = false;
+  // The history beside the checkpoint: the earlier run's, then this run's steps as they come
+  // (and each epoch's validation; fit's report, written once training ends, has them all).
+  run_history history = earlier;
+  auto save_history = [&] {
+    if (const std::string why = write_history(o.save, history); !why.empty())
+      std::cerr << c.name << ": warning: cannot write " << history_file(o.save) << " (" << why
+                << "); a report after --resume will lack the steps before it\n";
+  };
   auto save = [&](training_position const& p) {
     save_checkpoint(o.save, *m, opt, p);
     saved_step = p.step;
     saved_any = true;
     std::cout << "checkpoint: saved " << o.save << " (epoch " << p.epoch << ", step " << p.step
               << ")" << std::endl;
+    save_history();
   };
+  // The bar (stderr, on a terminal only, as wide as the terminal) and one line per epoch on
+  // stdout, also into a file or pipe.  The examples validate on the test set: the line says so.
   progress_bar bar(!o.quiet);
-  t.on_step = bar.on_step();
-  t.on_epoch = each<epoch_info>({bar.on_epoch(), epoch_log(stdout), [&](epoch_info const& e) {
-                                   if (!o.save.empty())
-                                     save(e.position);
-                                 }});
+  t.on_step = each<step_info>(
+      {bar.on_step(), [&](step_info const& i) {
+         const double e0 = static_cast<double>(i.epoch - 1);
+         const double progress = e0 + static_cast<double>(i.batch_in_epoch - 1) /
+                                          static_cast<double>(i.batches_per_epoch);
+         history.steps.push_back({i.step, progress, i.loss, i.accuracy, i.learning_rate});
+       }});
+  t.on_epoch = each<epoch_info>(
+      {bar.on_epoch(),
+       [](epoch_info const& e) {
+         std::string line = epoch_line(e);
+         if (const auto at = line.find("validation"); at != std::string::npos)
+           line.replace(at, 10, "test");
+         std::cout << line << std::endl;
+       },
+       [&](epoch_info const& e) {
+         if (e.validated)
+           history.evaluations.push_back({e.position.step, static_cast<double>(e.epoch),
+                                          e.position.train_seconds, e.validation_loss,
+                                          e.validation_accuracy});
+         if (!o.save.empty())
+           save(e.position);
+       }});
   t.stop = &stop_requested;
 
   trainer<Net> tr(o.threads);
   const training_report rep = tr.fit(*m, opt, softmax_cross_entropy{}, train_set, t);
   bar.finish();
+  // The whole run: the history before the resume, then this run's steps and validations.
+  training_report whole = rep;
+  whole.steps = earlier.steps;
+  whole.steps.insert(whole.steps.end(), rep.steps.begin(), rep.steps.end());
+  whole.evaluations = earlier.evaluations;
+  whole.evaluations.insert(whole.evaluations.end(), rep.evaluations.begin(), rep.evaluations.end());
+  history.steps = whole.steps;
+  history.evaluations = whole.evaluations;
   if (!o.save.empty() && (rep.position.step != saved_step || (!saved_any && o.resume.empty())))
     save(rep.position);
+  else if (!o.save.empty() && !rep.steps.empty())
+    save_history();  // the epoch's save came before fit's report held every validation
+  if (!o.save_weights.empty() && !rep.interrupted) {
+    save_weights(o.save_weights, *m);
+    std::cout << "weights: saved " << o.save_weights << "\n";
+  }
   if (rep.interrupted) {
     const int sig = stop_signal;
     std::cerr << c.name << ": interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
@@ -238,13 +512,18 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
               << (o.save.empty() ? std::string("no checkpoint written (no --save given)")
                                  : "checkpoint saved to " + o.save + " (continue with --resume " +
                                        o.save + ")")
+              << (o.save_weights.empty()
+                      ? ""
+                      : "; no weights written to " + o.save_weights + " (training did not finish)")
               << "\n";
     return 128 + (sig == 0 ? SIGINT : sig);
   }
 
+  // Validations within epochs, when asked for (the epoch lines show the others).
   for (auto const& e : rep.evaluations)
-    std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
-              << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
+    if (o.eval_every != 0)
+      std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
+                << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
   const double accuracy = rep.evaluations.empty()
                               ? tr.evaluate(*m, softmax_cross_entropy{}, test_set).accuracy
                               : rep.evaluations.back().accuracy;
@@ -253,6 +532,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
     report::run_description d;
     d.network = c.name;
     d.feature_sample = o.feature_sample;
+    if (!c.class_names.empty() || !c.classes.empty())  // Fashion-MNIST's names, N4's digits
+      for (std::size_t k = 0; k < size_v<typename Net::output_shape>; ++k)
+        d.class_names.push_back(class_name(c, k));
     d.settings = {{"command", c.name},
                   {"data", o.data.empty() ? "(default)" : o.data},
                   {"training images", std::to_string(train_set.size())},
@@ -268,9 +550,10 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
                   {"threads", std::to_string(o.threads)},
                   {"normalise", o.normalise ? "yes" : "no"},
                   {"augmentation", t.augmentation.describe()},
-                  {"resumed from", o.resume.empty() ? "-" : o.resume}};
+                  {"resumed from", o.resume.empty() ? "-" : o.resume},
+                  {"started from weights", o.weights.empty() ? "-" : o.weights}};
     const auto index = report::write_report<Net>(
-        o.report, *m, test_images, rep, tr.evaluate(*m, softmax_cross_entropy{}, test_set), d);
+        o.report, *m, test_images, whole, tr.evaluate(*m, softmax_cross_entropy{}, test_set), d);
     std::cout << "report: " << index.string() << "\n";
     report_json = ", \"report\": \"" + json_escape(index.string()) + "\"";
   }
@@ -300,9 +583,11 @@ int run_example(int argc, char** argv, example_config const& c) {
   if (const auto exit_code = parse_command_line(argc, argv, c, o))
     return *exit_code;
   try {
-    std::cout << c.name << ": " << Net::parameter_count << " parameters\n"
-              << summary<Net>() << std::flush;
-    const auto dir = resolve_data_dir(o.data, c.default_data);
+    std::cout << c.name << ": " << Net::parameter_count << " parameters\n";
+    if (o.evaluate || !o.predict.empty())
+      return use_weights<Net>(c, o);
+    std::cout << summary<Net>() << std::flush;
+    const auto dir = data_folder(o, c);
     image_set train_set = load_mnist(dir, split::train);
     image_set test_set = load_mnist(dir, split::test);
     if (!c.classes.empty()) {
@@ -319,6 +604,7 @@ int run_example(int argc, char** argv, example_config const& c) {
               << test_set.size() << " test images)" << std::endl;
     // Every output is checked before training, so no training is lost to a bad path.
     check_save_target<Net>(o);
+    check_save_weights_target<Net>(o);
     check_report_target(o);
     if (!o.report.empty() && o.feature_sample >= test_set.size())
       throw std::invalid_argument("--feature-sample " + std::to_string(o.feature_sample) +
@@ -350,8 +636,11 @@ int run_example(int argc, char** argv, example_config const& c) {
     const std::string what = e.what();
     std::cerr << c.name << ": error: " << what
               << (what.find("[.gz]: no such file") != std::string::npos
-                      ? "; run scripts/fetch-mnist.sh or pass --data DIR"
-                      : "")
+                      ? "; pass --data DIR, the folder of " + c.data_set +
+                            "'s IDX files, or set $CTNN_DATA to the folder holding " + c.data_set +
+                            "/" +
+                            (c.data_set == "mnist" ? " (scripts/fetch-mnist.sh fetches it)" : "")
+                      : std::string())
               << "\n";
     return 1;
   } catch (std::exception const& e) {

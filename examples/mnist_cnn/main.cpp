@@ -10,7 +10,6 @@ int main(int argc, char** argv) {
       argc, argv,
       {.name = "mnist_cnn",
        .description = "Train the 20,994-parameter CNN N1 on MNIST",
-       .default_data = "data/mnist",
        .epochs = 2,
        .batch = 128,
        .learning_rate = 1e-2,

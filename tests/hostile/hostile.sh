@@ -22,6 +22,7 @@ rows=(
   "data_label_out_of_range|a train label 12|DIR/train-labels-idx1-ubyte: label 12 at index 1 is not a class below 10|1"
   "data_image_size|20x20 train images|DIR/train-images-idx3-ubyte: images are 20x20 but the data set's input shape is 1x28x28|1"
   "data_missing_folder|--data DIR/nowhere|DIR/nowhere/train-images-idx3-ubyte[.gz]: no such file|1"
+  "env_ctnn_data_idx_folder|\$CTNN_DATA set to an IDX folder itself, for fashion_lenet (was: it trained on that folder's MNIST)|\$CTNN_DATA is DIR/mnist, which has no fashion-mnist/ folder: \$CTNN_DATA names the folder that holds mnist/ and fashion-mnist/ (this one holds IDX files itself: pass it as --data DIR/mnist if they are fashion-mnist's)|1"
   "ckpt_not_a_checkpoint|--resume a text file|DIR/notes.txt: not a ctnn checkpoint|1"
   "ckpt_flipped_byte|--resume a checkpoint with one byte flipped|DIR/run.ckpt: corrupt or truncated checkpoint (checksum mismatch)|1"
   "ckpt_truncated|--resume a checkpoint cut short|DIR/run.ckpt: corrupt or truncated checkpoint (checksum mismatch)|1"
@@ -31,6 +32,10 @@ rows=(
   "ckpt_resume_mid_epoch_other_batch|--resume a run stopped mid-epoch (--max-steps 3) with another --batch|--resume DIR/run.ckpt: the checkpoint stopped 3 steps into epoch 1 with --batch 64 over 1920 training images, and this run has --batch 32 over 1920; resume with the same --batch and --train-limit|1"
   "ckpt_resume_other_batch|--resume after epoch 1 (batch 64) with --batch 32 --epochs 2: trains epoch 2 (was: nothing, exit 0)|resumed from DIR/run.ckpt at epoch 1, step 30|0"
   "ckpt_resume_nothing_to_do|--resume after epoch 2 with --epochs 2: the checkpoint is left as it is|nothing to train: the checkpoint has completed 2 epochs and --epochs is 2|0"
+  "weights_other_network|--evaluate with --weights of another network (mnist3_tiny_cnn's, given to mnist_cnn)|--weights DIR/tiny.weights: weights file of another network.|1"
+  "weights_missing_file|--evaluate --weights DIR/none.weights|--weights DIR/none.weights: no such weights file|1"
+  "weights_predict_missing_png|--predict DIR/none.png|--predict DIR/none.png: not a readable PNG|1"
+  "weights_predict_not_28x28|--predict a 20x20 grey PNG|--predict DIR/small.png: 20x20 pixels; the network reads 28x28 grey images|1"
   "opt_lr_nan|--lr nan|--lr: 'nan' is not a number (NaN)|105"
   "opt_lr_inf|--lr inf|--lr: 'inf' is not a finite number|105"
   "opt_lr_zero|--lr 0|--lr: 0 is out of range: it must be in [1e-09, 100]|105"
@@ -54,11 +59,14 @@ rows=(
   "opt_eval_every_negative|--eval-every -1|--eval-every: -1 is negative: it must be a whole number in [0, 1000000000]|105"
   "opt_max_steps_fraction|--max-steps 2.5|--max-steps: '2.5' is not a whole number|105"
   "opt_feature_sample_negative|--feature-sample -1|--feature-sample: -1 is negative: it must be a whole number in [0, 1000000000]|105"
+  "opt_evaluate_without_weights|--evaluate (no --weights)|--evaluate requires --weights|107"
   "opt_feature_sample_past_test_set|--feature-sample 5000 --report DIR/r (200 test images; was: image 199, silently)|--feature-sample 5000: the test set has 200 images (0 to 199)|1"
   "out_save_missing_folder|--save DIR/missing/run.ckpt (refused before training)|--save DIR/missing/run.ckpt: the folder DIR/missing does not exist; create it first|1"
   "out_save_read_only|--save into a folder no file can be created in (sysfs as root, mode 555 otherwise)|cannot create files in|1"
   "out_save_folder|--save DIR (a folder)|--save DIR is a folder; give a file name (e.g. DIR/run.ckpt)|1"
   "out_save_user_file|--save over a file of the user's (left unchanged)|--save DIR/thesis.txt exists and is not a usable ctnn checkpoint|1"
+  "out_save_weights_folder|--save-weights DIR (a folder)|--save-weights DIR is a folder; give a file name (e.g. DIR/run.weights)|1"
+  "out_save_weights_user_file|--save-weights over a file of the user's (left unchanged)|--save-weights DIR/thesis.txt exists and is not a weights file of this network|1"
   "out_report_user_folder|--report a folder of the user's files (left unchanged)|is a folder with other files in it|1"
   "out_report_file|--report onto a file of the user's (left unchanged)|--report DIR/thesis.txt exists and is not a folder|1"
   "out_report_read_only|--report inside a folder nothing can be created in|cannot create the folder|1"
@@ -103,6 +111,7 @@ mnist=${CTNN_MNIST:?}
 W=${CTNN_SCRATCH:?}/$name
 rm -rf "$W" && mkdir -p "$W"
 tiny=$bin/mnist3_tiny_cnn
+fashion=$bin/fashion_lenet
 cnn=$bin/mnist_cnn
 quick=(--quiet --threads 2 --data "$mnist" --test-limit 200)
 
@@ -158,6 +167,27 @@ case $name in
     input=${input%% (*}
     read -r -a args <<<"${input//DIR/$W}"
     run "$tiny" "${quick[@]}" --train-limit 300 "${args[@]}"
+    check ;;
+  env_ctnn_data_idx_folder)
+    # $CTNN_DATA as it was once meant: the folder of MNIST's IDX files.
+    mkdir -p "$W/mnist" && ln -s "$mnist"/* "$W/mnist/"
+    CTNN_DATA=$W/mnist run "$fashion" --quiet --threads 2
+    check ;;
+  weights_other_network)
+    run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save-weights "$W/tiny.weights"
+    [[ $rc == 0 ]] || fail "the first run failed"
+    run "$cnn" --weights "$W/tiny.weights" --evaluate "${quick[@]}"
+    check ;;
+  weights_missing_file)
+    run "$cnn" --weights "$W/none.weights" --evaluate "${quick[@]}"
+    check ;;
+  weights_predict_missing_png | weights_predict_not_28x28)
+    run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save-weights "$W/tiny.weights"
+    [[ $rc == 0 ]] || fail "the first run failed"
+    python3 "$here/make_files.py" small_png "$W" || fail "cannot write the PNG"
+    image=$W/none.png
+    [[ $name == weights_predict_not_28x28 ]] && image=$W/small.png
+    run "$tiny" --weights "$W/tiny.weights" --predict "$image"
     check ;;
   ckpt_not_a_checkpoint)
     echo "my notes" >"$W/notes.txt"
@@ -222,15 +252,21 @@ case $name in
       run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --report "$ro/report"
     fi
     check
-    grep -q "^step " "$W/out" && fail "training ran before the refusal" ;;
+    grep -Eq "^(step|epoch) " "$W/out" && fail "training ran before the refusal" ;;
   out_save_folder)
     run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save "$W"
     check ;;
-  out_save_user_file | out_report_file)
+  out_save_weights_folder)
+    run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save-weights "$W"
+    check ;;
+  out_save_user_file | out_report_file | out_save_weights_user_file)
     echo "a file the user keeps" >"$W/thesis.txt"
     sum=$(sha256sum <"$W/thesis.txt")
     if [[ $name == out_save_user_file ]]; then
       run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save "$W/thesis.txt"
+    elif [[ $name == out_save_weights_user_file ]]; then
+      run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --save-weights "$W/thesis.txt"
+      grep -Eq "^(step|epoch) " "$W/out" && fail "training ran before the refusal"
     else
       run "$tiny" "${quick[@]}" --epochs 1 --train-limit 300 --report "$W/thesis.txt"
     fi

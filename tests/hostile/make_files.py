@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSL-1.0
 # Writes one hostile data folder for tests/hostile/hostile.sh: MNIST-named IDX files where the
-# training images (or labels) are the hostile part.  Usage: make_files.py KIND DIR
+# training images (or labels) are the hostile part; or (small_png) a 20x20 PNG.
+# Usage: make_files.py KIND DIR
 import gzip, os, struct, sys, zlib
 
 kind, out = sys.argv[1], sys.argv[2]
@@ -20,7 +21,14 @@ def put(name, data):
 good_images, good_labels = images(8, 28, 28), labels([i % 10 for i in range(8)])
 files = {"train-images-idx3-ubyte": good_images, "train-labels-idx1-ubyte": good_labels,
          "t10k-images-idx3-ubyte": good_images, "t10k-labels-idx1-ubyte": good_labels}
-if kind == "overflow":  # 4 x 2^31 x 2^31 wraps to 0 bytes in 64 bits
+if kind == "small_png":  # a 20x20 grey PNG (the examples read 28x28), no data files
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    rows = b"".join(b"\x00" + bytes(range(20)) for _ in range(20))
+    put("small.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20, 20, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    files = {}
+elif kind == "overflow":  # 4 x 2^31 x 2^31 wraps to 0 bytes in 64 bits
     files["train-images-idx3-ubyte"] = struct.pack(">IIII", 2051, 4, 2**31, 2**31)
 elif kind == "bomb":  # 10 images, then 512 MiB of zeros: about 0.5 MB of gzip
     del files["train-images-idx3-ubyte"]
