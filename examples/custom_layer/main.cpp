@@ -18,8 +18,8 @@ struct needs_an_even_vector {};  // the reason the network's diagnostic names
 struct pair_max : ctnn::layer_defaults {
   static std::string name() { return "pair_max"; }
   template <class In>
-  using check_t = std::conditional_t<ctnn::rank_v<In> == 1 && ctnn::size_v<In> % 2 == 0,
-                                     ctnn::ok, needs_an_even_vector>;
+  using check_t = std::conditional_t<ctnn::rank_v<In> == 1 && ctnn::size_v<In> % 2 == 0, ctnn::ok,
+                                     needs_an_even_vector>;
   template <class In>
   using output_shape_t = ctnn::shape<ctnn::size_v<In> / 2>;
   template <class In>

@@ -6,7 +6,7 @@
 #include <ctnn/ctnn.hpp>
 
 namespace hello {
-using net = ctnn::network<ctnn::input<1, 28, 28>,                       //
+using net = ctnn::network<ctnn::input<1, 28, 28>,                             //
                           ctnn::conv2d<8, 5>, ctnn::relu, ctnn::max_pool<2>,  //
                           ctnn::flatten, ctnn::dense<10>>;
 }

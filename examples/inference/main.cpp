@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // inference: load the weights hello saved and classify images: PNG files (28x28 grey) or
 // images of an IDX file, given as FILE:INDEX.
-// Usage: inference WEIGHTS_FILE IMAGE...   e.g. inference hello.weights 7.png t10k-images-idx3-ubyte.gz:0
+// Usage: inference WEIGHTS_FILE IMAGE...   e.g. inference hello.weights 7.png
+// t10k-images-idx3-ubyte.gz:0
 #include "../hello/network.hpp"
 
 #include <ctnn/data.hpp>

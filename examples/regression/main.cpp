@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   const double after = ctnn::evaluate(m, ctnn::mse{}, test).loss;
 
   const auto y = ctnn::predict(m, std::array<float, 3>{0.5f, 0.5f, -0.5f});
-  std::printf("test mse %.4f -> %.4f; f(0.5, 0.5, -0.5) = %.3f (true %.3f)\n", before, after,
-              y[0], std::sin(1.0) - 0.25);
+  std::printf("test mse %.4f -> %.4f; f(0.5, 0.5, -0.5) = %.3f (true %.3f)\n", before, after, y[0],
+              std::sin(1.0) - 0.25);
   return after < 0.02 ? 0 : 1;  // the smoke test fails if the network did not learn
 }

@@ -35,7 +35,8 @@ TEST_CASE("accuracy thresholds lower the rate once each", "[optim][schedule]") {
 }
 
 TEST_CASE("bad schedules are rejected with the reason", "[optim][schedule]") {
-  CHECK_THROWS_WITH(schedule::parse("warp", 1), Contains("learning-rate schedule 'warp': unknown schedule"));
+  CHECK_THROWS_WITH(schedule::parse("warp", 1),
+                    Contains("learning-rate schedule 'warp': unknown schedule"));
   CHECK_THROWS_WITH(schedule::parse("step:0:0.5", 1), Contains("'0' is not a positive number"));
   CHECK_THROWS_WITH(schedule::parse("exp:x", 1), Contains("'x' is not a positive number"));
   CHECK_THROWS_WITH(schedule::parse("accuracy:0.9", 1), Contains("'0.9' is not ACC=FACTOR"));

@@ -54,8 +54,10 @@ struct fixture {
 
 TEST_CASE("a report holds every picture its page shows and the raw numbers", "[report]") {
   fixture f;
-  report::run_description d{
-      .network = "small", .settings = {{"epochs", "1"}}, .feature_sample = 3, .misclassified_shown = 10};
+  report::run_description d{.network = "small",
+                            .settings = {{"epochs", "1"}},
+                            .feature_sample = 3,
+                            .misclassified_shown = 10};
   const auto index = report::write_report<net>(f.dir, *f.m, f.test, f.rep, f.ev, d);
   const std::string html = slurp(index);
   CHECK_THAT(html, Contains("Confusion matrix"));
@@ -125,8 +127,9 @@ TEST_CASE("a report names classes by name and draws curves in any folder", "[rep
   const std::string html = slurp(dir / "index.html");
   CHECK_THAT(html, Contains("<th>north-west</th>"));
   CHECK_THAT(html, Contains("label south") || Contains("label north"));
-  CHECK_THAT(slurp(dir / "summary.json"),
-             Contains("\"class_names\": [\"north-east\", \"north-west\", \"south-west\", \"south\"]"));
+  CHECK_THAT(
+      slurp(dir / "summary.json"),
+      Contains("\"class_names\": [\"north-east\", \"north-west\", \"south-west\", \"south\"]"));
   // Curves when gnuplot is installed (CI installs gnuplot-nox), else a page that says why.
   if (std::filesystem::exists("/usr/bin/gnuplot")) {
     CHECK(std::filesystem::exists(dir / "images" / "loss.svg"));

@@ -45,8 +45,8 @@ inline section confusion_section(evaluation const& e, std::vector<std::string> c
      << " images</th><th>precision</th><th>recall</th></tr>";
   for (auto const& c : metrics)
     cm << "<tr><td>" << html_escape(class_name(names, c.label)) << "</td><td>" << c.support
-       << "</td><td>" << fixed(100 * c.precision, 2) << " %</td><td>"
-       << fixed(100 * c.recall, 2) << " %</td></tr>";
+       << "</td><td>" << fixed(100 * c.precision, 2) << " %</td><td>" << fixed(100 * c.recall, 2)
+       << " %</td></tr>";
   cm << "</table>";
   return {"Confusion matrix (" + set_name + " set)", cm.str()};
 }

@@ -72,10 +72,8 @@ struct misclassified_result {
 /// The `shown` misclassified samples of `test` the model was surest about, drawn as PNG
 /// (images/misclassified_K.png) with their true and predicted classes and the confidence.
 template <class Net, class T, class In>
-misclassified_result misclassified_section(std::filesystem::path const& dir,
-                                           model<Net, T> const& m,
-                                           dataset<In, class_label> const& test,
-                                           std::size_t shown,
+misclassified_result misclassified_section(std::filesystem::path const& dir, model<Net, T> const& m,
+                                           dataset<In, class_label> const& test, std::size_t shown,
                                            std::vector<std::string> const& names = {}) {
   using g = detail::picture_geometry<In>;
   constexpr std::size_t classes = size_v<typename Net::output_shape>, cap = 64;
@@ -98,13 +96,13 @@ misclassified_result misclassified_section(std::filesystem::path const& dir,
                    [](auto const& a, auto const& b) { return a.p.confidence > b.p.confidence; });
   shown = std::min(misses.size(), shown);
   std::ostringstream html;
-  html << "<p>" << misses.size() << " of " << test.size()
-       << " test images are misclassified; the " << shown
-       << " the network was surest about are shown.</p><div class=\"grid\">";
+  html << "<p>" << misses.size() << " of " << test.size() << " test images are misclassified; the "
+       << shown << " the network was surest about are shown.</p><div class=\"grid\">";
   for (std::size_t k = 0; k < shown; ++k) {
     const std::string file = "misclassified_" + std::to_string(k) + ".png";
-    write_png(dir / "images" / file, montage<float>(std::span<const float>(test.input(misses[k].index)),
-                                                    g::planes, g::rows, g::cols, g::planes, 3));
+    write_png(dir / "images" / file,
+              montage<float>(std::span<const float>(test.input(misses[k].index)), g::planes,
+                             g::rows, g::cols, g::planes, 3));
     html << "<figure><img class=\"px\" src=\"images/" << file << "\" alt=\"test image "
          << misses[k].index << "\"><figcaption>#" << misses[k].index << "<br>true "
          << html_escape(class_name(names, misses[k].truth)) << ", predicted "
@@ -125,7 +123,8 @@ section filters_section(std::filesystem::path const& dir, model<Net, T> const& m
     return {"Filters", "<p>This network has no layer with filters (no convolution).</p>"};
   } else {
     using layer = typename Net::template layer_t<at>;
-    using filters = typename layer::template filter_shape_t<typename Net::template layer_input_t<at>>;
+    using filters =
+        typename layer::template filter_shape_t<typename Net::template layer_input_t<at>>;
     constexpr std::size_t out = dim_v<filters, 0>, channels = dim_v<filters, 1>,
                           kh = dim_v<filters, 2>, kw = dim_v<filters, 3>;
     const std::span<const T> w(m.parameters.data() + Net::parameter_offsets[at], size_v<filters>);

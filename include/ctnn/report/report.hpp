@@ -58,7 +58,7 @@ struct run_description {
   std::size_t feature_sample = 0;  // the test image whose feature maps are shown
   std::size_t misclassified_shown = 40;
   std::vector<std::string> class_names{};  // class c is shown as class_names[c] (else c)
-  std::string evaluated_on = "test";     // the set `final_eval` and the evaluations are of
+  std::string evaluated_on = "test";       // the set `final_eval` and the evaluations are of
 };
 
 /// summary.json: the run's figures, confusion matrix and per-class metrics, for programs.
@@ -119,22 +119,22 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
   settings += "</table><p>Raw numbers: <a href=\"steps.csv\">steps.csv</a>, <a "
               "href=\"evaluations.csv\">evaluations.csv</a>, <a href=\"summary.json\">"
               "summary.json</a>.</p>";
-  const section sections[] = {
-      curves_section(dir, rep.steps, rep.evaluations, run.evaluated_on),
-      confusion_section(final_eval, run.class_names, run.evaluated_on),
-      confused_pairs_section(final_eval, run.class_names),
-      std::move(misses.part),
-      filters_section(dir, m),
-      feature_maps_section(dir, m, test, std::min(run.feature_sample, test.size() - 1),
-                           run.class_names),
-      {"Model", "<pre>" + html_escape(summary<Net>()) + "</pre>"},
-      {"Settings", settings}};
+  const section sections[] = {curves_section(dir, rep.steps, rep.evaluations, run.evaluated_on),
+                              confusion_section(final_eval, run.class_names, run.evaluated_on),
+                              confused_pairs_section(final_eval, run.class_names),
+                              std::move(misses.part),
+                              filters_section(dir, m),
+                              feature_maps_section(dir, m, test,
+                                                   std::min(run.feature_sample, test.size() - 1),
+                                                   run.class_names),
+                              {"Model", "<pre>" + html_escape(summary<Net>()) + "</pre>"},
+                              {"Settings", settings}};
   const std::string headline =
-      run.evaluated_on + " accuracy <b>" + fixed(100 * final_eval.accuracy, 2) + " %</b> &middot; " +
-      run.evaluated_on + " loss " + fixed(final_eval.loss, 4) + " &middot; " +
-      std::to_string(Net::parameter_count) + " parameters &middot; " +
-      fixed(rep.train_seconds, 2) + " s training &middot; " +
-      std::to_string(static_cast<long long>(rep.samples_per_second())) + " images/s";
+      run.evaluated_on + " accuracy <b>" + fixed(100 * final_eval.accuracy, 2) +
+      " %</b> &middot; " + run.evaluated_on + " loss " + fixed(final_eval.loss, 4) + " &middot; " +
+      std::to_string(Net::parameter_count) + " parameters &middot; " + fixed(rep.train_seconds, 2) +
+      " s training &middot; " + std::to_string(static_cast<long long>(rep.samples_per_second())) +
+      " images/s";
   write_page(dir / "index.html", run.network, headline, sections);
   write_summary_json<Net>(dir, rep, final_eval, misses.misclassified, run);
   return dir / "index.html";
