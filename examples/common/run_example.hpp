@@ -201,7 +201,8 @@ inline std::filesystem::path data_folder(options const& o, example_config const&
 struct run_history {
   std::vector<step_record> steps;
   std::vector<eval_record> evaluations;
-  bool found = false;  // read from a file
+  std::string schedule;  // the options the learning rate depends on ("r," line)
+  bool found = false;    // read from a file
 };
 inline constexpr char const* history_header = "ctnn run history 1";
 inline std::string history_file(std::string const& checkpoint) {
@@ -218,7 +219,7 @@ inline std::string write_history(std::string const& checkpoint, run_history cons
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr)
     return std::strerror(errno);
-  bool ok = std::fprintf(f, "%s\n", history_header) > 0;
+  bool ok = std::fprintf(f, "%s\nr,%s\n", history_header, h.schedule.c_str()) > 0;
   for (auto const& r : h.steps)
     ok = ok && std::fprintf(f, "s,%zu,%.17g,%.17g,%.17g,%.17g\n", r.step, r.epoch, r.loss,
                             r.accuracy, r.learning_rate) > 0;
@@ -247,6 +248,10 @@ inline run_history read_history(std::string const& checkpoint, std::size_t upto)
   if (!in || !std::getline(in, line) || line != history_header)
     return h;
   while (std::getline(in, line)) {
+    if (line.starts_with("r,")) {
+      h.schedule = line.substr(2);
+      continue;
+    }
     std::size_t step = 0;
     double v[4] = {};
     char kind = 0;
@@ -418,6 +423,16 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
                                   : std::string(" is missing: the report lacks the "))
                 << start.step << " steps before the resume\n";
   }
+  // The learning rate continues where it stopped only under the same schedule (a cosine
+  // schedule spans --epochs): say so when the options differ from the checkpoint's run.
+  std::ostringstream rate_options;
+  rate_options << "--lr " << o.learning_rate << " --schedule " << o.schedule;
+  if (o.schedule.starts_with("cosine"))
+    rate_options << " --epochs " << o.epochs;
+  if (earlier.found && !earlier.schedule.empty() && earlier.schedule != rate_options.str())
+    std::cerr << c.name << ": warning: the checkpoint's run had " << earlier.schedule
+              << " and this one has " << rate_options.str()
+              << ": the learning rate does not continue where it stopped\n";
   if (o.normalise)
     normalise_by(*m, train_images);
   // The test set is the validation set, as the examples always did: the JSON line's
@@ -444,6 +459,7 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   // The history beside the checkpoint: the earlier run's, then this run's steps as they come
   // (and each epoch's validation; fit's report, written once training ends, has them all).
   run_history history = earlier;
+  history.schedule = rate_options.str();
   auto save_history = [&] {
     if (const std::string why = write_history(o.save, history); !why.empty())
       std::cerr << c.name << ": warning: cannot write " << history_file(o.save) << " (" << why
