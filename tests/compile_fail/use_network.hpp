@@ -4,7 +4,8 @@
 // bad network must give its one designed error with nothing after it.
 #pragma once
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/core.hpp>
+#include <ctnn/layers.hpp>
 
 #include <iostream>
 #include <memory>
