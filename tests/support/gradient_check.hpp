@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/testing/layer_laws.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -13,27 +14,8 @@
 
 namespace ctnn::test {
 
-/// Normal(0, scale) weights and constants as asked; reproducible from the seed.
-struct random_init {
-  std::mt19937_64 rng;
-  explicit random_init(std::uint64_t seed) : rng(seed) {}
-  template <class T>
-  void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t) {
-    // Scaled like He initialisation so that activations (and the loss) stay near 1 and the
-    // finite differences keep their precision in deep networks.
-    std::normal_distribution<double> d(0.0, 1.5 / std::sqrt(static_cast<double>(fan_in)));
-    for (std::size_t i = 0; i < n; ++i)
-      p[i] = static_cast<T>(d(rng));
-  }
-  template <class T>
-  void constant(T* p, std::size_t n, T) {
-    // Random instead of the requested constant, so biases and batch_norm's gamma and beta
-    // take part in the check with values that are not special.
-    std::normal_distribution<double> d(0.5, 0.5);
-    for (std::size_t i = 0; i < n; ++i)
-      p[i] = static_cast<T>(d(rng));
-  }
-};
+/// The library's gradient-check initializer (ctnn/testing/layer_laws.hpp).
+using random_init = ctnn::testing::random_initializer;
 
 /// The largest relative error |analytic - numeric| / max(|analytic|, |numeric|, floor) over
 /// every parameter and every input element, and how many values were compared.  The floor

@@ -62,14 +62,14 @@ struct law_options {
   std::size_t max_params = 400;  // parameters compared (evenly spaced when there are more)
 };
 
-namespace detail {
-
-// Normal values scaled like He initialisation for weights, and random (not the requested)
-// constants, so biases and batch_norm's gamma and beta take part with values that are not
-// special.  Deterministic in the seed.
-struct law_initializer {
+/// The initializer of gradient checks: normal weights scaled like He initialisation (so
+/// activations and the loss stay near 1 and finite differences keep their precision in deep
+/// networks), and random constants instead of the requested ones, so that biases and
+/// batch_norm's gamma and beta take part with values that are not special.  Deterministic in
+/// the seed.
+struct random_initializer {
   std::mt19937_64 rng;
-  explicit law_initializer(std::uint64_t seed) : rng(seed) {}
+  explicit random_initializer(std::uint64_t seed) : rng(seed) {}
   template <class T>
   void weights(T* p, std::size_t n, std::size_t fan_in, std::size_t) {
     std::normal_distribution<double> d(0.0, 1.5 / std::sqrt(static_cast<double>(fan_in)));
@@ -83,6 +83,8 @@ struct law_initializer {
       p[i] = static_cast<T>(d(rng));
   }
 };
+
+namespace detail {
 
 // A buffer of `size` values between two guard zones, to catch a pass that writes outside
 // the memory the protocol gives it.
@@ -145,7 +147,7 @@ law_report check_layer_laws(law_options const& opt = {}) {
   // initialize: every value written, the same seed the same values.
   detail::guarded p(params, nan), s(states, nan), p2(params, nan), s2(states, nan);
   {
-    detail::law_initializer a(opt.seed), b(opt.seed);
+    random_initializer a(opt.seed), b(opt.seed);
     L::template initialize<In>(p.data(), s.data(), a);
     L::template initialize<In>(p2.data(), s2.data(), b);
   }
