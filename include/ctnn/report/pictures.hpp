@@ -11,6 +11,7 @@
 #include <ctnn/report/confusion.hpp>
 #include <ctnn/report/page.hpp>
 #include <ctnn/report/png.hpp>
+#include <ctnn/train/fit.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -32,17 +33,6 @@ struct picture_geometry {
   static constexpr std::size_t rows = rank >= 2 ? In::dims[rank - 2] : 1;
   static constexpr std::size_t cols = In::dims[rank - 1];
 };
-
-/// n raw samples of d from `at`, normalised as m expects, into x.
-template <class Net, class T, class In, class Target>
-const T* normalised(model<Net, T> const& m, dataset<In, Target> const& d, std::size_t at,
-                    std::size_t n, T* x) {
-  constexpr std::size_t in = size_v<typename Net::input_shape>;
-  std::copy_n(d.inputs.data() + at * in, n * in, x);
-  if (!m.normalization.is_identity())
-    m.normalization.apply(x, x, n);
-  return x;
-}
 
 template <class Net, std::size_t I>
 concept has_filters = requires {
@@ -76,21 +66,18 @@ misclassified_result misclassified_section(std::filesystem::path const& dir, mod
                                            dataset<In, class_label> const& test, std::size_t shown,
                                            std::vector<std::string> const& names = {}) {
   using g = detail::picture_geometry<In>;
-  constexpr std::size_t classes = size_v<typename Net::output_shape>, cap = 64;
   struct miss {
     std::size_t index, truth;
     classification<T> p;
   };
   std::vector<miss> misses;
-  auto ws = make_workspace<Net, T, cap>();
-  for (std::size_t at = 0; at < test.size(); at += cap) {
-    const std::size_t n = std::min(cap, test.size() - at);
-    const auto y = forward(m, *ws, detail::normalised(m, test, at, n, ws->input()), n);
-    for (std::size_t b = 0; b < n; ++b) {
-      const auto p = top_class(y.subspan(b * classes, classes));
-      if (p.label != test.label(at + b))
-        misses.push_back({at + b, test.label(at + b), p});
-    }
+  // One sample at a time: the test images' shape may be another of the network's size.
+  auto ws = make_workspace<Net, T, 1>();
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const auto y = predict(m, *ws, test.input(i));  // eval phase, normalised as m expects
+    const auto p = top_class(std::span<const T>(y));
+    if (p.label != test.label(i))
+      misses.push_back({i, test.label(i), p});
   }
   std::stable_sort(misses.begin(), misses.end(),
                    [](auto const& a, auto const& b) { return a.p.confidence > b.p.confidence; });
@@ -148,8 +135,8 @@ section feature_maps_section(std::filesystem::path const& dir, model<Net, T> con
                              std::vector<std::string> const& names = {}) {
   using g = detail::picture_geometry<In>;
   auto ws = make_workspace<Net, T, 1>();
-  const auto y = forward(m, *ws, detail::normalised(m, test, sample, 1, ws->input()), 1);
-  const auto p = top_class(y);
+  const auto y = predict(m, *ws, test.input(sample));  // layer_output reads ws afterwards
+  const auto p = top_class(std::span<const T>(y));
   write_png(dir / "images" / "feature_input.png",
             montage<float>(std::span<const float>(test.input(sample)), g::planes, g::rows, g::cols,
                            g::planes, 4));
