@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ctnn/core/chain.hpp>
+#include <ctnn/core/constant_model.hpp>
 #include <ctnn/core/error.hpp>
 #include <ctnn/core/infer.hpp>
 #include <ctnn/core/init.hpp>

@@ -27,19 +27,24 @@
 namespace ctnn::detail {
 
 /// Which file a message is about: it names it and throws the matching error type.
-enum class file_kind { checkpoint, weights };
+/// (header: a C++ header of weights, ctnn::export_header; its errors are weights_error.)
+enum class file_kind { checkpoint, weights, header };
 
 inline char const* noun(file_kind k) noexcept {
-  return k == file_kind::checkpoint ? "checkpoint" : "weights file";
+  return k == file_kind::checkpoint ? "checkpoint"
+         : k == file_kind::header   ? "header"
+                                    : "weights file";
 }
 
-// "checkpoint file" or "weights file": what a path should have been.
+// "checkpoint file", "weights file" or "header file": what a path should have been.
 inline std::string file_noun(file_kind k) {
-  return k == file_kind::checkpoint ? "checkpoint file" : "weights file";
+  return k == file_kind::checkpoint ? "checkpoint file"
+         : k == file_kind::header   ? "header file"
+                                    : "weights file";
 }
 
 [[noreturn]] inline void fail(file_kind k, std::string const& message) {
-  if (k == file_kind::weights)
+  if (k != file_kind::checkpoint)
     throw weights_error(message);
   throw checkpoint_error(message);
 }
