@@ -2,6 +2,7 @@
 // Small dense matrix products with register blocking, the inner loops of conv2d and dense.
 #pragma once
 
+#include <ctnn/layers/detail/scalar_kernels.hpp>
 #include <ctnn/layers/detail/simd.hpp>
 
 #include <array>
@@ -117,8 +118,10 @@ inline void gemm_nn_strip(nn_operands<T> const& o, std::size_t m, std::size_t j,
 /// is overwritten.  A is row-major (o.a_col == 1), or column-major (o.a_row == 1) with
 /// TransposedA.
 template <bool Accumulate, bool TransposedA = false, class T>
-inline void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
-                    nn_operands<T> const& o) noexcept {
+constexpr void gemm_nn(std::size_t m, std::size_t n, std::size_t kk,
+                       nn_operands<T> const& o) noexcept {
+  if (std::is_constant_evaluated())
+    return scalar::gemm_nn<Accumulate, T>(m, n, kk, o);
   constexpr std::size_t w = simd::lanes<T>, widest = simd::strip_vectors, strip = widest * w;
   // Column strips outermost: a strip of B (kk rows of a few vectors) stays in cache while
   // every row tile of A passes over it.
@@ -217,9 +220,11 @@ template <std::size_t Rows, std::size_t Cols, class T>
 /// [m][kk] with row stride lda, B is [n][kk] with row stride ldb, C is [m][n] with row
 /// stride ldc.  With Accumulate false, C is overwritten.
 template <bool Accumulate, class T>
-inline void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __restrict a,
-                    std::size_t lda, const T* __restrict b, std::size_t ldb, T* __restrict c,
-                    std::size_t ldc) noexcept {
+constexpr void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __restrict a,
+                       std::size_t lda, const T* __restrict b, std::size_t ldb, T* __restrict c,
+                       std::size_t ldc) noexcept {
+  if (std::is_constant_evaluated())
+    return scalar::gemm_nt<Accumulate>(m, n, kk, a, lda, b, ldb, c, ldc);
   // Tiles of dot_rows x 4 products (four sums reduced at once), then the rest of the columns
   // and rows.
   auto put = [&]<std::size_t Rows, std::size_t Cols>(std::size_t i, std::size_t j) {
