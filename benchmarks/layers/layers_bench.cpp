@@ -66,6 +66,21 @@ void layer_backward(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 
+// One sample's forward pass, with the phase given: convolutions take their batch-1 path in
+// eval and the batched im2col path in train, so the pair is an A/B of the two paths (a
+// network of one conv2d has nothing else that depends on the phase).
+template <class Net, phase Phase>
+void layer_forward1(benchmark::State& state) {
+  setup<Net> s;
+  const run_context ctx{Phase, 1, 0, 0};
+  for (auto _ : state) {
+    auto y = forward(*s.m, *s.ws, s.x.data(), 1, ctx);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // N1
 using n1_conv1 = network<input<1, 28, 28>, conv2d<16, 3, stride<2>, pad<1>>>;
 using n1_pool1 = network<input<16, 14, 14>, max_pool<2>>;
@@ -112,6 +127,16 @@ CTNN_LAYER_BENCH(act_sigmoid);
 CTNN_LAYER_BENCH(act_tanh);
 CTNN_LAYER_BENCH(act_leaky);
 CTNN_LAYER_BENCH(drop);
+
+#define CTNN_BATCH1_BENCH(Net)                                                                     \
+  BENCHMARK_TEMPLATE(layer_forward1, Net, phase::train);                                           \
+  BENCHMARK_TEMPLATE(layer_forward1, Net, phase::eval)
+
+CTNN_BATCH1_BENCH(n1_conv1);
+CTNN_BATCH1_BENCH(n1_conv2);
+CTNN_BATCH1_BENCH(n3_conv1);
+CTNN_BATCH1_BENCH(n3_conv2);
+CTNN_BATCH1_BENCH(n4_conv1);
 
 }  // namespace
 

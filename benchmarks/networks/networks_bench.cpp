@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The seed networks N1-N4: batch-1 inference latency, batched inference throughput and one
 // training step (forward, backward, Adam) on a mini-batch of 128, single-threaded.
+#include <ctnn/core/fold.hpp>
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data/augment.hpp>
 #include <ctnn/train/init.hpp>
@@ -47,6 +48,21 @@ void inference_batch1(benchmark::State& state) {
   workspace<Net> ws;  // on the stack
   for (auto _ : state) {
     auto y = forward(*f.m, ws, f.x.data(), 1);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  counters<Net>(state, 1, Net::forward_flops);
+}
+
+// The same, on the model folded for inference (core/fold.hpp: batch_norm folded into the
+// layers beside it); the FLOP count stays the original network's.
+template <class Net>
+void inference_batch1_folded(benchmark::State& state) {
+  fixture<Net> f(1);
+  const auto folded = fold_for_inference(*f.m);
+  workspace<inference_network_t<Net>> ws;
+  for (auto _ : state) {
+    auto y = forward(*folded, ws, f.x.data(), 1);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
@@ -109,6 +125,8 @@ BENCHMARK_TEMPLATE(inference_batch1, n1);
 BENCHMARK_TEMPLATE(inference_batch1, n2);
 BENCHMARK_TEMPLATE(inference_batch1, n3);
 BENCHMARK_TEMPLATE(inference_batch1, n4);
+BENCHMARK_TEMPLATE(inference_batch1_folded, n1);
+BENCHMARK_TEMPLATE(inference_batch1_folded, n3);
 BENCHMARK_TEMPLATE(inference_batch128, n1);
 BENCHMARK_TEMPLATE(inference_batch128, n2);
 BENCHMARK_TEMPLATE(inference_batch128, n3);

@@ -6,13 +6,16 @@
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/options.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/direct_conv.hpp>
 #include <ctnn/layers/detail/elementwise.hpp>
 #include <ctnn/layers/detail/gemm.hpp>
 #include <ctnn/layers/detail/kernels.hpp>
 #include <ctnn/layers/detail/window.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 
@@ -76,7 +79,8 @@ private:
     constexpr explicit scratch_layout(std::size_t capacity) noexcept {
       const std::size_t block = std::min(block_samples<In>, capacity);
       outputs = capacity * patch<In> * positions<In>;
-      deltas_t = outputs + Out * block * positions<In>;
+      // A block's outputs, or the direct path's wide rows.
+      deltas_t = outputs + std::max(Out * block * positions<In>, Out * direct_wide<In>);
       matrix_delta = deltas_t + block * positions<In> * Out;
       weight_grad_t = matrix_delta + block * positions<In> * patch<In>;
       phases = weight_grad_t + (weight_grad_by_dots ? 0 : patch<In> * Out);
@@ -147,6 +151,10 @@ private:
   static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t rows = patch<In>, cols = positions<In>;
     const scratch_layout<In> at(io.capacity);
+    if (takes_direct_path<In>(io.n, io.ctx)) {
+      run_direct<In, Act>(io, act_y, at);
+      return;
+    }
     T* y_block = io.scratch + at.outputs;
     for (std::size_t b0 = 0; b0 < io.n; b0 += block_samples<In>) {
       const std::size_t count = std::min(block_samples<In>, io.n - b0), ld = count * cols;
@@ -186,6 +194,10 @@ private:
     T* dw = io.grads;
     if constexpr (!weight_grad_by_dots)
       std::fill_n(dw_t, rows * Out, T{0});
+    // The direct path left no im2col matrix behind: build it (a backward pass after a batch-1
+    // evaluation is rare: gradient checks, input saliency).
+    if (takes_direct_path<In>(io.n, io.ctx))
+      im2col<In>(io.x, io.scratch, cols, io.scratch + at.phases);
     const bool need_t = !weight_grad_by_dots || io.dx != nullptr;
     for (std::size_t b0 = 0; b0 < io.n; b0 += block_samples<In>) {
       const std::size_t count = std::min(block_samples<In>, io.n - b0), ld = count * cols;
@@ -247,11 +259,89 @@ private:
   template <class In>
   static constexpr std::size_t phased_size = stride_v* stride_v* dim_v<In, 0>* phased_plane<In>;
 
+  // The batch-1 inference path (layers/detail/direct_conv.hpp): the product reads the taps in
+  // place from the phase-split input (from x itself without padding and stride), over "wide"
+  // positions oh * row + ow, row the width of that layout; the positions past the output
+  // width are computed and dropped.  It replaces an im2col copy of patch x positions with
+  // (wide - positions) x patch x Out more multiply-adds, so a layer takes it where the copy
+  // costs more (direct_batch1_v).
+  template <class In>
+  static constexpr bool in_place = stride_v == 1 && pad_v == 0;
+  template <class In>
+  static constexpr std::size_t direct_row = in_place<In> ? dim_v<In, 2> : phased_width<In>;
+  template <class In>
+  static constexpr std::size_t
+      direct_wide = (geometry<In>::out_height - 1) * direct_row<In> + geometry<In>::out_width;
+  template <class In>
+  static constexpr std::array<std::uint32_t, patch<In>> direct_taps = [] {
+    using g = geometry<In>;
+    std::array<std::uint32_t, patch<In>> t{};
+    for (std::size_t c = 0; c < g::channels; ++c)
+      for (std::size_t kh = 0; kh < K; ++kh)
+        for (std::size_t kw = 0; kw < K; ++kw)
+          t[(c * K + kh) * K + kw] = static_cast<std::uint32_t>(
+              in_place<In> ? (c * g::height + kh) * g::width + kw
+                           : (((kh % stride_v) * stride_v + kw % stride_v) * g::channels + c) *
+                                     phased_plane<In> +
+                                 (kh / stride_v) * phased_width<In> + kw / stride_v);
+    return t;
+  }();
+
+public:
+  /// Whether a single sample in eval takes the direct path: a rough count of cycles per
+  /// tap, multiply-adds at two vectors a cycle against im2col's multiply-adds and its copy
+  /// (a load and a store per vector of each output row's run).  Measured on the seed
+  /// networks' layers (benchmarks/layers, layer_forward1): right for all five, e.g. N1's
+  /// second convolution (4 x 4 outputs from 7 x 7 rows) stays with im2col, where the wide
+  /// rows would double its multiply-adds.
+  template <class In>
+  static constexpr bool direct_batch1_v = [] {
+    using g = geometry<In>;
+    constexpr std::size_t w = detail::simd::lanes<float>;
+    constexpr auto vectors = [](std::size_t count) { return (count + w - 1) / w; };
+    return Out * vectors(direct_wide<In>) <=
+           Out * vectors(positions<In>) + 2 * g::out_height * (1 + vectors(g::out_width));
+  }();
+
+private:
+  template <class In>
+  static bool takes_direct_path(std::size_t n, run_context const& ctx) noexcept {
+    if constexpr (direct_batch1_v<In>)
+      return n == 1 && ctx.phase == phase::eval;
+    else
+      return false;
+  }
+
+  template <class In, class Act, class T>
+  static void run_direct(forward_io<T> const& io, T* act_y, scratch_layout<In> const& at) noexcept {
+    using g = geometry<In>;
+    constexpr std::size_t cols = positions<In>, wide = direct_wide<In>, row = direct_row<In>;
+    const T* src = io.x;
+    if constexpr (!in_place<In>) {
+      split_phases<In>(io.x, io.scratch + at.phases);
+      src = io.scratch + at.phases;
+    }
+    T* y_wide = io.scratch + at.outputs;  // [Out][wide]
+    detail::direct_conv(Out, wide,
+                        detail::direct_operands<T>{io.params, patch<In>, src,
+                                                   direct_taps<In>.data(), y_wide, wide});
+    for (std::size_t o = 0; o < Out; ++o) {
+      const T bo = bias<In>(io.params, o);
+      for (std::size_t oh = 0; oh < g::out_height; ++oh) {
+        const T* from = y_wide + o * wide + oh * row;
+        T* to = io.y + o * cols + oh * g::out_width;
+        for (std::size_t ow = 0; ow < g::out_width; ++ow)
+          to[ow] = from[ow] + bo;
+      }
+    }
+    if constexpr (!std::is_void_v<Act>)
+      detail::activation_values<Act>(Out * cols, static_cast<const T*>(io.y), act_y);
+  }
+
   // col[(c, kh, kw)][(oh, ow)] = the input tap (kh, kw) of channel c sees from output position
   // (oh, ow), or 0 in the padding; rows are ld apart.  Copied as runs of one output row.
   template <class In, class T>
-  static void im2col(const T* __restrict x, T* __restrict col, std::size_t ld,
-                     T* __restrict phased) noexcept {
+  static void split_phases(const T* __restrict x, T* __restrict phased) noexcept {
     using g = geometry<In>;
     std::fill_n(phased, phased_size<In>, T{0});
     for (std::size_t c = 0; c < g::channels; ++c)
@@ -263,6 +353,13 @@ private:
                  (ph / stride_v) * phased_width<In> + pw / stride_v] =
               x[(c * g::height + h) * g::width + w];
         }
+  }
+
+  template <class In, class T>
+  static void im2col(const T* __restrict x, T* __restrict col, std::size_t ld,
+                     T* __restrict phased) noexcept {
+    using g = geometry<In>;
+    split_phases<In>(x, phased);
     for (std::size_t c = 0; c < g::channels; ++c)
       for (std::size_t kh = 0; kh < K; ++kh)
         for (std::size_t kw = 0; kw < K; ++kw) {
