@@ -17,6 +17,9 @@ import sys
 MADD = re.compile(r"\b(v?fn?madd\d*[ps][sd]|v?mulp[sd]|fmla|fmul)\b")
 # An operand in the stack frame: x86 (%rsp)/(%rbp), AArch64 [sp] or [x29] (frame pointer).
 STACK = re.compile(r"\(%r[sb]p[,)]|\[(sp|x29)[\],]")
+# The same without %rbp, for a function that does not make it a frame pointer (mov %rsp,%rbp)
+# and so uses it as one more general register (a pointer into B, for instance).
+STACK_NO_FRAME = re.compile(r"\(%rsp[,)]|\[(sp|x29)[\],]")
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(.*)$")
 # Conditional branches only: a loop ends in one, while an unconditional jump back is how an
 # out-of-line piece (a short vector's load) returns into the loop.
@@ -66,15 +69,18 @@ def main():
                               capture_output=True, text=True).stdout
         for name, body in functions(text):
             if not any(k in name for k in ("register_tile", "dot_products", "gemm_nn_block",
-                                            "gemm_nt", "dot_tile", "dot_products")):
+                                            "gemm_nt", "dot_tile", "direct_tile",
+                                            "direct_conv_block")):
                 continue
             worst = None
+            framed = any(re.match(r"mov\s+%rsp,%rbp$", insn) for _, insn in body)
+            stack_operand = STACK if framed else STACK_NO_FRAME
             for start, end in loops(body):
                 inner = [insn for addr, insn in body if start <= addr <= end]
                 madds = sum(1 for insn in inner if MADD.search(insn))
                 if madds == 0:
                     continue
-                stack = sum(1 for insn in inner if STACK.search(insn))
+                stack = sum(1 for insn in inner if stack_operand.search(insn))
                 if worst is None or stack > worst[1]:
                     worst = (madds, stack)
             if worst is None:

@@ -2,6 +2,7 @@
 // Every register tile of the products, each in a function of its own, for
 // scripts/check-spills.py: it disassembles this object and fails if an inner loop of multiply-
 // adds loads from or stores to the stack (an accumulator tile too large for the register file).
+#include <ctnn/layers/detail/direct_conv.hpp>
 #include <ctnn/layers/detail/gemm.hpp>
 
 #include <array>
@@ -61,6 +62,42 @@ extern const std::array<std::array<tile_function, 16>, simd::strip_vectors> ever
 const std::array<std::array<tile_function, 16>, simd::strip_vectors> every_tile =
     []<std::size_t... V>(std::index_sequence<V...>) {
   return std::array<std::array<tile_function, 16>, simd::strip_vectors>{strip_tiles<V + 1>()...};
+}
+(std::make_index_sequence<simd::strip_vectors>{});
+
+// The direct convolution's tiles (conv2d at batch 1): the same shapes, B read through a table
+// of tap offsets.
+template <std::size_t Rows, std::size_t Vectors, bool Short>
+[[gnu::noinline]] void direct_tile(detail::direct_operands<float> const& o, std::size_t last) {
+  detail::direct_conv_block<Rows, Vectors, Short>(o, 0, 0, last);
+}
+
+using direct_function = void (*)(detail::direct_operands<float> const&, std::size_t);
+
+template <std::size_t V>
+constexpr std::array<direct_function, 8> direct_tiles() {
+  std::array<direct_function, 8> t{};
+  std::size_t at = 0;
+  auto rows_of = [&]<bool Short>() {
+    constexpr std::size_t rows = simd::tile_rows(V, Short);
+    t[at++] = &direct_tile<rows, V, Short>;
+    if constexpr (rows > 4)
+      t[at++] = &direct_tile<4, V, Short>;
+    if constexpr (rows > 2)
+      t[at++] = &direct_tile<2, V, Short>;
+    if constexpr (rows > 1)
+      t[at++] = &direct_tile<1, V, Short>;
+  };
+  rows_of.template operator()<true>();
+  if constexpr (!simd::free_masks)
+    rows_of.template operator()<false>();
+  return t;
+}
+
+extern const std::array<std::array<direct_function, 8>, simd::strip_vectors> every_direct_tile;
+const std::array<std::array<direct_function, 8>, simd::strip_vectors> every_direct_tile =
+    []<std::size_t... V>(std::index_sequence<V...>) {
+  return std::array<std::array<direct_function, 8>, simd::strip_vectors>{direct_tiles<V + 1>()...};
 }
 (std::make_index_sequence<simd::strip_vectors>{});
 
