@@ -89,8 +89,8 @@ struct workspace {
   // dropout masks) and refuses a different one.
   run_context context{};
 
-  T* input() noexcept { return buffer.data(); }
-  T* region() noexcept { return buffer.data() + input_count; }
+  constexpr T* input() noexcept { return buffer.data(); }
+  constexpr T* region() noexcept { return buffer.data() + input_count; }
 };
 
 namespace detail {

@@ -47,7 +47,7 @@ struct normalization {
   }
 
   /// Writes n normalised samples ([n][size_v<In>]) from raw ones; out may equal raw.
-  void apply(const T* raw, T* out, std::size_t n) const noexcept {
+  constexpr void apply(const T* raw, T* out, std::size_t n) const noexcept {
     for (std::size_t s = 0; s < n; ++s)
       for (std::size_t g = 0; g < groups; ++g) {
         const T m = mean[g], inv = T{1} / stddev[g];

@@ -27,7 +27,7 @@ namespace detail {
                         " (its Capacity)");
 }
 
-inline bool same_context(run_context const& a, run_context const& b) noexcept {
+constexpr bool same_context(run_context const& a, run_context const& b) noexcept {
   return a.phase == b.phase && a.seed == b.seed && a.step == b.step &&
          a.first_sample == b.first_sample;
 }
@@ -39,8 +39,8 @@ inline std::string describe(run_context const& c) {
 }
 
 template <class Net, class T, std::size_t Capacity>
-std::span<const T> run_forward(const T* params, T* state, workspace<Net, T, Capacity>& ws,
-                               const T* x, std::size_t n, const run_context& ctx) {
+constexpr std::span<const T> run_forward(const T* params, T* state, workspace<Net, T, Capacity>& ws,
+                                         const T* x, std::size_t n, const run_context& ctx) {
   if (n > Capacity)
     too_many_samples("forward", n, Capacity);
   ws.forward_samples = 0;  // a pass that does not finish leaves nothing to back-propagate
@@ -55,8 +55,8 @@ std::span<const T> run_forward(const T* params, T* state, workspace<Net, T, Capa
 }
 
 template <class Net, class T, std::size_t Capacity>
-void run_backward(const T* params, const T* state, gradients<Net, T>& grads,
-                  workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n) {
+constexpr void run_backward(const T* params, const T* state, gradients<Net, T>& grads,
+                            workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n) {
   if (n > Capacity)
     too_many_samples("backward", n, Capacity);
   if (ws.forward_samples != n)
@@ -74,7 +74,7 @@ void run_backward(const T* params, const T* state, gradients<Net, T>& grads,
 // in phase::train differentiates batch statistics, in phase::eval running ones, and dropout
 // recomputes its masks from seed and step.
 template <class Net, class T, std::size_t Capacity>
-void check_context(workspace<Net, T, Capacity> const& ws, const run_context& ctx) {
+constexpr void check_context(workspace<Net, T, Capacity> const& ws, const run_context& ctx) {
   if (ws.forward_samples != 0 && !same_context(ws.context, ctx))
     throw workspace_error("ctnn::backward: given the context (" + describe(ctx) +
                           ") but the last forward pass in this workspace ran in (" +
@@ -90,17 +90,17 @@ void check_context(workspace<Net, T, Capacity> const& ws, const run_context& ctx
 /// parameters give each its own state and workspace.  x may be ws.input() itself, filled by
 /// the caller; then nothing is copied.  n > Capacity throws workspace_error in every build.
 template <class Net, class T, std::size_t Capacity>
-std::span<const T> forward(std::span<const T, Net::parameter_count> params,
-                           std::span<T, Net::state_count> state, workspace<Net, T, Capacity>& ws,
-                           const T* x, std::size_t n, const run_context& ctx = {}) {
+constexpr std::span<const T>
+forward(std::span<const T, Net::parameter_count> params, std::span<T, Net::state_count> state,
+        workspace<Net, T, Capacity>& ws, const T* x, std::size_t n, const run_context& ctx = {}) {
   return detail::run_forward(params.data(), state.data(), ws, x, n, ctx);
 }
 
 /// Inference: runs a const model in phase::eval, which reads the running statistics and
 /// writes no state (a layer writes state in phase::train only).  See the overload above.
 template <class Net, class T, std::size_t Capacity>
-std::span<const T> forward(model<Net, T> const& m, workspace<Net, T, Capacity>& ws, const T* x,
-                           std::size_t n) {
+constexpr std::span<const T> forward(model<Net, T> const& m, workspace<Net, T, Capacity>& ws,
+                                     const T* x, std::size_t n) {
   // The chain takes one state pointer for both phases; in phase::eval it is only read.
   return detail::run_forward(m.parameters.data(), const_cast<T*>(m.state.data()), ws, x, n,
                              run_context{phase::eval});
@@ -108,8 +108,8 @@ std::span<const T> forward(model<Net, T> const& m, workspace<Net, T, Capacity>& 
 
 /// Training (or any explicit context): runs m in ctx; phase::train updates m.state.
 template <class Net, class T, std::size_t Capacity>
-std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, const T* x,
-                           std::size_t n, const run_context& ctx) {
+constexpr std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, const T* x,
+                                     std::size_t n, const run_context& ctx) {
   return detail::run_forward(m.parameters.data(), m.state.data(), ws, x, n, ctx);
 }
 
@@ -118,19 +118,19 @@ std::span<const T> forward(model<Net, T>& m, workspace<Net, T, Capacity>& ws, co
 /// Writes the delta of the network's input into dx unless it is null.  Throws
 /// workspace_error unless the last forward pass in ws ran on the same n samples.
 template <class Net, class T, std::size_t Capacity>
-void backward(std::span<const T, Net::parameter_count> params,
-              std::span<const T, Net::state_count> state, gradients<Net, T>& grads,
-              workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n) {
+constexpr void backward(std::span<const T, Net::parameter_count> params,
+                        std::span<const T, Net::state_count> state, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n) {
   detail::run_backward(params.data(), state.data(), grads, ws, dy, dx, n);
 }
 
 /// As above, and throws workspace_error, naming both contexts, unless ctx is the context of
 /// the forward pass.
 template <class Net, class T, std::size_t Capacity>
-void backward(std::span<const T, Net::parameter_count> params,
-              std::span<const T, Net::state_count> state, gradients<Net, T>& grads,
-              workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n,
-              const run_context& ctx) {
+constexpr void backward(std::span<const T, Net::parameter_count> params,
+                        std::span<const T, Net::state_count> state, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n,
+                        const run_context& ctx) {
   detail::check_context(ws, ctx);
   detail::run_backward(params.data(), state.data(), grads, ws, dy, dx, n);
 }
@@ -138,16 +138,17 @@ void backward(std::span<const T, Net::parameter_count> params,
 /// backward with a model's parameters and state, in the forward pass's context, without the
 /// input delta.
 template <class Net, class T, std::size_t Capacity>
-void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
-              const T* dy, std::size_t n) {
+constexpr void backward(const model<Net, T>& m, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, std::size_t n) {
   detail::run_backward(m.parameters.data(), m.state.data(), grads, ws, dy, static_cast<T*>(nullptr),
                        n);
 }
 
 /// backward with a model's parameters and state, checking that ctx is the forward's.
 template <class Net, class T, std::size_t Capacity>
-void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
-              const T* dy, std::size_t n, const run_context& ctx) {
+constexpr void backward(const model<Net, T>& m, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, std::size_t n,
+                        const run_context& ctx) {
   detail::check_context(ws, ctx);
   detail::run_backward(m.parameters.data(), m.state.data(), grads, ws, dy, static_cast<T*>(nullptr),
                        n);
@@ -155,15 +156,16 @@ void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T
 
 /// backward with a model's parameters and state, writing the input delta into dx.
 template <class Net, class T, std::size_t Capacity>
-void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
-              const T* dy, T* dx, std::size_t n) {
+constexpr void backward(const model<Net, T>& m, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n) {
   detail::run_backward(m.parameters.data(), m.state.data(), grads, ws, dy, dx, n);
 }
 
 /// backward writing the input delta into dx, checking that ctx is the forward's.
 template <class Net, class T, std::size_t Capacity>
-void backward(const model<Net, T>& m, gradients<Net, T>& grads, workspace<Net, T, Capacity>& ws,
-              const T* dy, T* dx, std::size_t n, const run_context& ctx) {
+constexpr void backward(const model<Net, T>& m, gradients<Net, T>& grads,
+                        workspace<Net, T, Capacity>& ws, const T* dy, T* dx, std::size_t n,
+                        const run_context& ctx) {
   detail::check_context(ws, ctx);
   detail::run_backward(m.parameters.data(), m.state.data(), grads, ws, dy, dx, n);
 }

@@ -19,7 +19,7 @@ struct avg_pool : detail::pool_rule<Window, Opts...> {
   static std::string name() { return rule::name_with("avg_pool"); }
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     constexpr T scale = T{1} / static_cast<T>(Window * Window);
     for (std::size_t b = 0; b < io.n; ++b) {
@@ -36,7 +36,7 @@ struct avg_pool : detail::pool_rule<Window, Opts...> {
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     constexpr T scale = T{1} / static_cast<T>(Window * Window);
     if (io.dx == nullptr)

@@ -51,11 +51,11 @@ struct dense : layer_defaults {
 
   // The batch is a matrix X [n][N]: Y = X W^T, dW += dY^T X, dX = dY W.
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     run_forward<In, void>(io, static_cast<T*>(nullptr));
   }
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     run_backward<In>(io, io.dy);
   }
 
@@ -68,11 +68,12 @@ struct dense : layer_defaults {
     return capacity * Out;
   }
   template <class In, class Act, class T>
-  static void forward_then(forward_io<T> const& io, T* act_y) noexcept {
+  static constexpr void forward_then(forward_io<T> const& io, T* act_y) noexcept {
     run_forward<In, Act>(io, act_y);
   }
   template <class In, class Act, class T>
-  static void backward_through(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
+  static constexpr void backward_through(backward_io<T> const& io, const T* act_y,
+                                         const T* act_dy) noexcept {
     detail::activation_deltas<Act>(io.n * Out, act_dy, static_cast<const T*>(io.y), act_y,
                                    io.scratch);
     run_backward<In>(io, io.scratch);
@@ -80,7 +81,7 @@ struct dense : layer_defaults {
 
 private:
   template <class In, class Act, class T>
-  static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
+  static constexpr void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t n = size_v<In>;
     detail::gemm_nt<false>(io.n, Out, n, io.x, n, io.params, n, io.y, Out);
     if constexpr (has_bias)
@@ -92,7 +93,7 @@ private:
   }
 
   template <class In, class T>
-  static void run_backward(backward_io<T> const& io, const T* dy) noexcept {
+  static constexpr void run_backward(backward_io<T> const& io, const T* dy) noexcept {
     constexpr std::size_t n = size_v<In>;
     detail::gemm_nn<true, true>(Out, n, io.n,
                                 detail::nn_operands<T>{dy, 1, Out, io.x, n, io.grads, n});

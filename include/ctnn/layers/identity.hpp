@@ -25,11 +25,11 @@ struct identity : layer_defaults {
   static constexpr std::size_t backward_flops_v = 0;
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     std::copy_n(io.x, io.n * size_v<In>, io.y);
   }
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     if (io.dx != nullptr)
       std::copy_n(io.dy, io.n * size_v<In>, io.dx);
   }

@@ -27,7 +27,7 @@ struct max_pool : detail::pool_rule<Window, Opts...> {
   }
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     for (std::size_t b = 0; b < io.n; ++b) {
       const T* x = io.x + b * size_v<In>;
@@ -51,7 +51,7 @@ struct max_pool : detail::pool_rule<Window, Opts...> {
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     using out = typename rule::template output_shape_t<In>;
     if (io.dx == nullptr)
       return;

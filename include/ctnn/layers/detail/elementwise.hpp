@@ -8,6 +8,7 @@
 #include <ctnn/layers/detail/simd.hpp>
 
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn::detail {
 
@@ -37,30 +38,33 @@ concept has_vector_delta = requires(simd::vec<T> v) {
 
 /// y[i] = Act::value(x[i]) for i < count; x and y do not overlap.
 template <class Act, class T>
-inline void activation_values(std::size_t count, const T* __restrict x, T* __restrict y) noexcept {
+constexpr void activation_values(std::size_t count, const T* __restrict x,
+                                 T* __restrict y) noexcept {
   std::size_t body = 0;
-  if constexpr (has_vector_value<Act, T>) {
-    constexpr std::size_t w = simd::lanes<T>;
-    body = count - count % w;
-    for (std::size_t i = 0; i < body; i += w)
-      simd::store(y + i, Act::template vector_value<T>(simd::load(x + i)));
-  }
+  if constexpr (has_vector_value<Act, T>)
+    if (!std::is_constant_evaluated()) {
+      constexpr std::size_t w = simd::lanes<T>;
+      body = count - count % w;
+      for (std::size_t i = 0; i < body; i += w)
+        simd::store(y + i, Act::template vector_value<T>(simd::load(x + i)));
+    }
   for (std::size_t i = body; i < count; ++i)
     y[i] = Act::value(x[i]);
 }
 
 /// dx[i] = dy[i] * Act::slope(x[i], y[i]) for i < count; dx overlaps none of the others.
 template <class Act, class T>
-inline void activation_deltas(std::size_t count, const T* __restrict dy, const T* __restrict x,
-                              const T* __restrict y, T* __restrict dx) noexcept {
+constexpr void activation_deltas(std::size_t count, const T* __restrict dy, const T* __restrict x,
+                                 const T* __restrict y, T* __restrict dx) noexcept {
   std::size_t body = 0;
-  if constexpr (has_vector_delta<Act, T>) {
-    constexpr std::size_t w = simd::lanes<T>;
-    body = count - count % w;
-    for (std::size_t i = 0; i < body; i += w)
-      simd::store(dx + i, Act::template vector_delta<T>(simd::load(dy + i), simd::load(x + i),
-                                                        simd::load(y + i)));
-  }
+  if constexpr (has_vector_delta<Act, T>)
+    if (!std::is_constant_evaluated()) {
+      constexpr std::size_t w = simd::lanes<T>;
+      body = count - count % w;
+      for (std::size_t i = 0; i < body; i += w)
+        simd::store(dx + i, Act::template vector_delta<T>(simd::load(dy + i), simd::load(x + i),
+                                                          simd::load(y + i)));
+    }
   for (std::size_t i = body; i < count; ++i)
     dx[i] = activation_delta<Act>(dy[i], x[i], y[i]);
 }
@@ -83,12 +87,12 @@ struct elementwise : layer_defaults {
   static constexpr std::size_t backward_flops_v = 2 * size_v<In>;
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     activation_values<Derived>(io.n * size_v<In>, io.x, io.y);
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     if (io.dx == nullptr)
       return;
     activation_deltas<Derived>(io.n * size_v<In>, io.dy, io.x, io.y, io.dx);

@@ -44,7 +44,7 @@ struct pool_rule : layer_defaults {
   /// Calls f(out_index, in_offsets...) for every output element of one sample, where the
   /// input offsets of its window are visited through visit(window_base, f2).
   template <class In, class F>
-  static void for_each_window(F&& f) noexcept {
+  static constexpr void for_each_window(F&& f) noexcept {
     using g = geometry<In>;
     for (std::size_t c = 0; c < g::channels; ++c)
       for (std::size_t oh = 0; oh < g::out_height; ++oh)
