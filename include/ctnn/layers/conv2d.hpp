@@ -62,7 +62,7 @@ private:
   // the positions than as rows of Out lanes.
   static constexpr bool weight_grad_by_dots = Out < detail::simd::lanes<float>;
   template <class In, class T>
-  static T bias(const T* params, std::size_t o) noexcept {
+  static constexpr T bias(const T* params, std::size_t o) noexcept {
     if constexpr (has_bias)
       return params[Out * patch<In> + o];
     else
@@ -123,11 +123,11 @@ public:
   }
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     run_forward<In, void>(io, static_cast<T*>(nullptr));
   }
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     run_backward<In, void>(io, static_cast<const T*>(nullptr), static_cast<const T*>(nullptr));
   }
 
@@ -135,11 +135,12 @@ public:
   /// writes Act's output, act_y; backward takes Act's output delta, act_dy, instead of io.dy.
   static constexpr bool fuses_activation = true;
   template <class In, class Act, class T>
-  static void forward_then(forward_io<T> const& io, T* act_y) noexcept {
+  static constexpr void forward_then(forward_io<T> const& io, T* act_y) noexcept {
     run_forward<In, Act>(io, act_y);
   }
   template <class In, class Act, class T>
-  static void backward_through(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
+  static constexpr void backward_through(backward_io<T> const& io, const T* act_y,
+                                         const T* act_dy) noexcept {
     run_backward<In, Act>(io, act_y, act_dy);
   }
 
@@ -148,7 +149,7 @@ private:
   // positions], so that one product covers the block: Y = W col.  The bias (and a fused
   // activation) are applied as the block's product is copied out.
   template <class In, class Act, class T>
-  static void run_forward(forward_io<T> const& io, T* act_y) noexcept {
+  static constexpr void run_forward(forward_io<T> const& io, T* act_y) noexcept {
     constexpr std::size_t rows = patch<In>, cols = positions<In>;
     const scratch_layout<In> at(io.capacity);
     if (takes_direct_path<In>(io.n, io.ctx)) {
@@ -184,7 +185,8 @@ private:
   // dW += dY col^T, dcol = W^T dY and dX = col2im(dcol), a block of samples at a time.  With
   // a fused activation, dY = act_dy * Act's slope, formed a row at a time as it is read.
   template <class In, class Act, class T>
-  static void run_backward(backward_io<T> const& io, const T* act_y, const T* act_dy) noexcept {
+  static constexpr void run_backward(backward_io<T> const& io, const T* act_y,
+                                     const T* act_dy) noexcept {
     constexpr std::size_t rows = patch<In>, cols = positions<In>;
     const scratch_layout<In> at(io.capacity);
     T* dy_block = io.scratch + at.outputs;     // [Out][block * positions]
@@ -206,11 +208,13 @@ private:
         for (std::size_t o = 0; o < Out; ++o) {
           const std::size_t off = ((b0 + b) * Out + o) * cols;
           T row[std::is_void_v<Act> ? 1 : cols];
-          const T* from = io.dy + off;
-          if constexpr (!std::is_void_v<Act>) {
+          // Fused, io.dy is null: no offset may be added to it (undefined behaviour, which
+          // constant evaluation refuses).
+          const T* from = row;
+          if constexpr (std::is_void_v<Act>)
+            from = io.dy + off;
+          else
             detail::activation_deltas<Act>(cols, act_dy + off, io.y + off, act_y + off, row);
-            from = row;
-          }
           if constexpr (has_bias)
             io.grads[Out * rows + o] += detail::sum<cols>(from);
           if constexpr (weight_grad_by_dots)
@@ -305,7 +309,9 @@ public:
 
 private:
   template <class In>
-  static bool takes_direct_path(std::size_t n, run_context const& ctx) noexcept {
+  static constexpr bool takes_direct_path(std::size_t n, run_context const& ctx) noexcept {
+    if (std::is_constant_evaluated())  // the direct kernel is vector code
+      return false;
     if constexpr (direct_batch1_v<In>)
       return n == 1 && ctx.phase == phase::eval;
     else
@@ -341,7 +347,7 @@ private:
   // col[(c, kh, kw)][(oh, ow)] = the input tap (kh, kw) of channel c sees from output position
   // (oh, ow), or 0 in the padding; rows are ld apart.  Copied as runs of one output row.
   template <class In, class T>
-  static void split_phases(const T* __restrict x, T* __restrict phased) noexcept {
+  static constexpr void split_phases(const T* __restrict x, T* __restrict phased) noexcept {
     using g = geometry<In>;
     std::fill_n(phased, phased_size<In>, T{0});
     for (std::size_t c = 0; c < g::channels; ++c)
@@ -356,8 +362,8 @@ private:
   }
 
   template <class In, class T>
-  static void im2col(const T* __restrict x, T* __restrict col, std::size_t ld,
-                     T* __restrict phased) noexcept {
+  static constexpr void im2col(const T* __restrict x, T* __restrict col, std::size_t ld,
+                               T* __restrict phased) noexcept {
     using g = geometry<In>;
     split_phases<In>(x, phased);
     for (std::size_t c = 0; c < g::channels; ++c)
@@ -378,7 +384,8 @@ private:
   // kw)]: every entry adds back into the element it came from, a kernel row at a time; the
   // padding's share is dropped with the border.
   template <class In, class T>
-  static void col2im(const T* __restrict dcol_t, T* __restrict dx, T* __restrict padded) noexcept {
+  static constexpr void col2im(const T* __restrict dcol_t, T* __restrict dx,
+                               T* __restrict padded) noexcept {
     using g = geometry<In>;
     std::fill_n(padded, padded_size<In>, T{0});
     // Rows that follow one another are different image rows, so the additions of one do not

@@ -5,19 +5,30 @@
 #include <ctnn/layers/detail/simd.hpp>
 
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn::detail {
 
 /// to[0, N) = from[0, N), as whole-vector moves: a copy of a known size, where a loop of N
 /// scalar moves is what GCC makes of a short run whose neighbours it cannot rule out.
 template <std::size_t N, class T>
-inline void copy_run(const T* __restrict from, T* __restrict to) noexcept {
+constexpr void copy_run(const T* __restrict from, T* __restrict to) noexcept {
+  if (std::is_constant_evaluated()) {
+    for (std::size_t i = 0; i < N; ++i)
+      to[i] = from[i];
+    return;
+  }
   __builtin_memcpy(to, from, N * sizeof(T));
 }
 
 /// to[0, N) += from[0, N), as whole-vector loads, additions and stores.
 template <std::size_t N, class T>
-inline void add_run(const T* __restrict from, T* __restrict to) noexcept {
+constexpr void add_run(const T* __restrict from, T* __restrict to) noexcept {
+  if (std::is_constant_evaluated()) {
+    for (std::size_t i = 0; i < N; ++i)
+      to[i] += from[i];
+    return;
+  }
   // Whole target vectors for long runs, 16 bytes for short ones.
   typedef T run
       __attribute__((vector_size(N * sizeof(T) >= simd::vector_bytes ? simd::vector_bytes : 16)));
@@ -35,7 +46,7 @@ inline void add_run(const T* __restrict from, T* __restrict to) noexcept {
 
 /// sum_i a[i] over N elements.
 template <std::size_t N, class T>
-inline T sum(const T* __restrict a) noexcept {
+constexpr T sum(const T* __restrict a) noexcept {
   // Float addition is not associative, so a compiler may not vectorise a plain reduction loop
   // without -ffast-math.  Keeping `lanes` independent partial sums makes the order explicit
   // (and deterministic), and each partial sum maps onto a SIMD slot.
