@@ -36,11 +36,11 @@ struct dropout : layer_defaults {
   static constexpr std::size_t backward_flops_v = size_v<In>;
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     apply<In>(io.x, io.y, io.n, io.ctx);
   }
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     if (io.dx != nullptr)
       apply<In>(io.dy, io.dx, io.n, io.ctx);
   }
@@ -48,7 +48,7 @@ struct dropout : layer_defaults {
 private:
   // y = mask * x / keep, the same linear map in both directions.
   template <class In, class T>
-  static void apply(const T* x, T* y, std::size_t n, const run_context& ctx) noexcept {
+  static constexpr void apply(const T* x, T* y, std::size_t n, const run_context& ctx) noexcept {
     constexpr std::size_t size = size_v<In>;
     if (ctx.phase != phase::train || Percent == 0) {
       std::copy_n(x, n * size, y);

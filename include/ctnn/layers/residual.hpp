@@ -140,7 +140,7 @@ public:
   }
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     using b = branch_chain<In>;
     using s = skip_chain<In>;
     const T* yb = b::forward(io.params, io.state, io.scratch, io.capacity, io.x, io.n, io.ctx);
@@ -153,7 +153,7 @@ public:
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     using b = branch_chain<In>;
     using s = skip_chain<In>;
     T* skip_region = io.scratch + b::scratch_count(io.capacity);
