@@ -9,7 +9,9 @@ writes into OUT_DIR for each (name in n1..n4):
   torch_<name>.input.bin       float32 little-endian samples [16, input shape]
   torch_<name>.output.bin      float32 PyTorch outputs [16, classes]
   torch_<name>.safetensors     the state_dict, written by hand (torch 1.13 has no safetensors)
-and torch_n4_softmax.onnx (N4 ending in a Softmax, whose outputs are probabilities).
+and torch_n4_softmax.onnx (N4 ending in a Softmax, whose outputs are probabilities) and
+torch_n3_folded.onnx (N3 exported in torch's default EVAL mode, which folds each batch norm
+into the Conv before it: ctnn's N3 must refuse it and say why).
 """
 import json
 import os
@@ -94,7 +96,7 @@ def write_safetensors(path, state_dict):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def export(net, shape, out, name, samples=16):
+def export(net, shape, out, name, samples=16, mode=torch.onnx.TrainingMode.PRESERVE):
     net.eval()
     x = torch.rand(samples, *shape)
     with torch.no_grad():
@@ -104,7 +106,7 @@ def export(net, shape, out, name, samples=16):
     torch.onnx.export(net, x[:1], os.path.join(out, f"torch_{name}.onnx"), opset_version=13,
                       input_names=["input"], output_names=["output"],
                       dynamic_axes={"input": {0: "N"}, "output": {0: "N"}},
-                      training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True)
+                      training=mode, do_constant_folding=True)
     write_floats(os.path.join(out, f"torch_{name}.input.bin"), x)
     write_floats(os.path.join(out, f"torch_{name}.output.bin"), y)
     return net
@@ -119,6 +121,8 @@ def main():
         randomise(net)
         export(net, shape, out, name)
         write_safetensors(os.path.join(out, f"torch_{name}.safetensors"), net.state_dict())
+        if name == "n3":
+            export(net, shape, out, "n3_folded", mode=torch.onnx.TrainingMode.EVAL)
     net, shape = n4()
     export(nn.Sequential(*net, nn.Softmax(dim=1)), shape, out, "n4_softmax")
     print(f"wrote N1-N4 (ONNX, samples, outputs, safetensors) to {out}")

@@ -271,6 +271,12 @@ TEST_CASE("onnx: hostile files are refused, naming the file, the node and both s
   CHECK(order.find("ctnn layer 1 max_pool<2> expects a MaxPool node reading tensor "
                    "\"/0/Conv_output_0\"; the file has node \"/1/Relu\" (Relu)") !=
         std::string::npos);
+  // PyTorch's default export folds N3's batch norms into the convolutions: refused, with why.
+  const auto folded = error_of([&] { ctnn::onnx::import_model<n3>(dir / "torch_n3_folded.onnx"); });
+  INFO(folded);
+  CHECK(folded.find("ctnn layer 1 batch_norm expects a BatchNormalization node reading tensor "
+                    "\"/0/Conv_output_0\"; the file has node \"/2/Relu\" (Relu) "
+                    "(torch.onnx.export folds a batch norm") != std::string::npos);
   // A network shorter than the file.
   using shorter = ctnn::network<ctnn::input<1, 28, 28>, ctnn::conv2d<3, 5>, ctnn::relu>;
   CHECK(error_of([&] {

@@ -60,12 +60,23 @@ private:
              "\"; the file has no further node reading it");
     if (std::find(ops.begin(), ops.end(), r.node(i).op_type()) == ops.end())
       r.fail(who + " expects a " + want + " node reading tensor \"" + x + "\"; the file has " +
-             r.label(i));
+             r.label(i) + hint(want, r.node(i).op_type()));
     if (r.node(i).input(0) != x)
       r.fail(r.label(i) + ": " + who + " expects it to read tensor \"" + x +
              "\" as its first input; the file has \"" + r.node(i).input(0) + "\"");
     r.take(i);
     return i;
+  }
+
+  // What PyTorch users run into: its default export folds a batch norm into the Conv before
+  // it, and x.view(x.size(0), -1) becomes a computed shape.
+  static std::string hint(std::string const& want, std::string const& found) {
+    if (want == "BatchNormalization")
+      return " (torch.onnx.export folds a batch norm into the Conv before it unless called "
+             "with training=torch.onnx.TrainingMode.PRESERVE after model.eval())";
+    if (want == "Flatten or Reshape" && (found == "Shape" || found == "Constant"))
+      return " (write the flatten as nn.Flatten() or torch.flatten(x, 1): a Flatten node)";
+    return "";
   }
 
   [[noreturn]] void mismatch(int node, std::string const& who, std::string const& what,
