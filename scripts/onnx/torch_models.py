@@ -1,17 +1,18 @@
 #!/usr/bin/python3
 """PyTorch's half of ctnn's ONNX and safetensors tests (Debian's /usr/bin/python3, python3-torch).
 
-Builds the seed networks N1-N4 as PyTorch modules laid out like their ctnn types (an
+Builds the seed networks N1-N4, and N5 (the other layer kinds), as PyTorch modules laid out like their ctnn types (an
 nn.Sequential with one module per ctnn layer, so the state_dict names are ctnn's: "0.weight",
 "8.running_var", "2.branch.0.weight"), with random weights and batch-norm statistics, and
-writes into OUT_DIR for each (name in n1..n4):
+writes into OUT_DIR for each (name in n1..n5):
   torch_<name>.onnx            torch.onnx.export of the eval-mode module (opset 13)
   torch_<name>.input.bin       float32 little-endian samples [16, input shape]
   torch_<name>.output.bin      float32 PyTorch outputs [16, classes]
   torch_<name>.safetensors     the state_dict, written by hand (torch 1.13 has no safetensors)
 and torch_n4_softmax.onnx (N4 ending in a Softmax, whose outputs are probabilities) and
 torch_n3_folded.onnx (N3 exported in torch's default EVAL mode, which folds each batch norm
-into the Conv before it: ctnn's N3 must refuse it and say why).
+into the Conv before it: ctnn's N3 must refuse it and say why), and torch_n5_edited.onnx
+(N5's graph with MatMul + Add, Gemm transB=0, Identity and Dropout nodes; same outputs).
 """
 import json
 import os
@@ -58,6 +59,48 @@ def n3():  # ctnn::seeds::lenet_bn
 def n4():  # ctnn::seeds::tiny_cnn<10>
     return nn.Sequential(nn.Conv2d(1, 3, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(3, 3, 3),
                          nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(75, 10)), (1, 28, 28)
+
+
+def n5():  # every other layer kind: see N5 in tests/onnx/support.hpp
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.LeakyReLU(0.1), nn.AvgPool2d(2),
+                         nn.Conv2d(4, 4, 3, stride=2, bias=False), nn.Sigmoid(), nn.Flatten(),
+                         nn.Linear(16, 16), nn.Tanh(), nn.Dropout(0.2),
+                         Residual(nn.Sequential(nn.Linear(16, 16), nn.ReLU()), nn.Identity()),
+                         nn.Linear(16, 5, bias=False)), (1, 12, 12)
+
+
+def edited_n5(out):
+    """N5's graph written the other ways ONNX allows: the first Linear as MatMul + Add, the
+    residual's as Gemm with transB=0, and an Identity and a Dropout node after the Tanh."""
+    import onnx
+    from onnx import helper, numpy_helper
+    m = onnx.load(os.path.join(out, "torch_n5.onnx"))
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    nodes = []
+    for n in g.node:
+        if n.name == "/6/Gemm":
+            w = numpy_helper.to_array(inits["6.weight"]).T.copy()
+            g.initializer.append(numpy_helper.from_array(w, "6.weight_t"))
+            nodes.append(helper.make_node("MatMul", [n.input[0], "6.weight_t"], ["/6/mm"],
+                                          name="/6/MatMul"))
+            nodes.append(helper.make_node("Add", ["/6/mm", "6.bias"], [n.output[0]],
+                                          name="/6/Add"))
+        elif n.op_type == "Gemm" and n.input[1] == "9.branch.0.weight":
+            w = numpy_helper.to_array(inits["9.branch.0.weight"]).T.copy()
+            g.initializer.append(numpy_helper.from_array(w, "9.branch.0.weight_t"))
+            nodes.append(helper.make_node("Gemm", [n.input[0], "9.branch.0.weight_t", n.input[2]],
+                                          list(n.output), name=n.name, transB=0))
+        elif n.op_type == "Tanh":
+            nodes.append(helper.make_node("Tanh", list(n.input), ["/7/tanh"], name=n.name))
+            nodes.append(helper.make_node("Identity", ["/7/tanh"], ["/7/id"], name="/7/Identity"))
+            nodes.append(helper.make_node("Dropout", ["/7/id"], [n.output[0]], name="/8/Dropout"))
+        else:
+            nodes.append(n)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(out, "torch_n5_edited.onnx"))
 
 
 def randomise(net):
@@ -116,7 +159,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(13)
-    for name, make in (("n1", n1), ("n2", n2), ("n3", n3), ("n4", n4)):
+    for name, make in (("n1", n1), ("n2", n2), ("n3", n3), ("n4", n4), ("n5", n5)):
         net, shape = make()
         randomise(net)
         export(net, shape, out, name)
@@ -125,7 +168,8 @@ def main():
             export(net, shape, out, "n3_folded", mode=torch.onnx.TrainingMode.EVAL)
     net, shape = n4()
     export(nn.Sequential(*net, nn.Softmax(dim=1)), shape, out, "n4_softmax")
-    print(f"wrote N1-N4 (ONNX, samples, outputs, safetensors) to {out}")
+    edited_n5(out)
+    print(f"wrote N1-N5 (ONNX, samples, outputs, safetensors) to {out}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// ctnn's half of the onnxruntime comparison: exports N1-N4 (random weights and batch-norm
+// ctnn's half of the onnxruntime comparison: exports N1-N5 (random weights and batch-norm
 // statistics; N1 and N3 with an input normalisation, N4 with a Softmax output) with sample
 // inputs and ctnn's outputs, for scripts/onnx/run_onnxruntime.js and check_models.py.
 //   ctnn_onnx_export_seeds OUT_DIR
@@ -62,12 +62,13 @@ int main(int argc, char** argv) {
         ctnn::onnx::detail::cat("[", export_one<n1>(dir, "n1", 21, true, false)) + "," +
         export_one<n2>(dir, "n2", 22, false, false) + "," +
         export_one<n3>(dir, "n3", 23, true, false) + "," +
-        export_one<n4>(dir, "n4", 24, false, true) + "]\n";
+        export_one<n4>(dir, "n4", 24, false, true) + "," +
+        export_one<n5>(dir, "n5", 25, true, false) + "]\n";
     std::ofstream(dir / "ctnn_models.json") << list;
   } catch (std::exception const& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  std::printf("exported N1-N4 with samples and ctnn's outputs to %s\n", dir.c_str());
+  std::printf("exported N1-N5 with samples and ctnn's outputs to %s\n", dir.c_str());
   return 0;
 }

@@ -81,6 +81,11 @@ TEST_CASE("onnx: PyTorch's N1-N4 import and predict PyTorch's outputs", "[onnx][
   check_against_torch(*ctnn::onnx::import_model<n2>(dir / "torch_n2.onnx"), "n2", "onnx");
   check_against_torch(*ctnn::onnx::import_model<n3>(dir / "torch_n3.onnx"), "n3", "onnx");
   check_against_torch(*ctnn::onnx::import_model<n4>(dir / "torch_n4.onnx"), "n4", "onnx");
+  check_against_torch(*ctnn::onnx::import_model<n5>(dir / "torch_n5.onnx"), "n5", "onnx");
+  // The same N5 as MatMul + Add, Gemm with transB = 0, and Identity and Dropout nodes.
+  const auto edited = ctnn::onnx::import_model<n5>(dir / "torch_n5_edited.onnx");
+  check_against_torch(*edited, "n5", "onnx (edited graph)");
+  CHECK(edited->parameters == ctnn::onnx::import_model<n5>(dir / "torch_n5.onnx")->parameters);
   // A final Softmax is accepted; ctnn's outputs are its logits.
   check_against_torch(*ctnn::onnx::import_model<n4>(dir / "torch_n4_softmax.onnx"), "n4_softmax",
                       "onnx", true);
@@ -100,6 +105,9 @@ TEST_CASE("onnx: PyTorch's state_dicts load from safetensors", "[onnx][torch][sa
   auto m4 = ctnn::make_model<n4>();
   ctnn::load_safetensors(dir / "torch_n4.safetensors", *m4);
   check_against_torch(*m4, "n4", "safetensors");
+  auto m5 = ctnn::make_model<n5>();
+  ctnn::load_safetensors(dir / "torch_n5.safetensors", *m5);
+  check_against_torch(*m5, "n5", "safetensors");
   // The same values as the ONNX file of the same module.
   const auto o3 = ctnn::onnx::import_model<n3>(dir / "torch_n3.onnx");
   CHECK(o3->parameters == m3->parameters);
@@ -134,6 +142,7 @@ TEST_CASE("onnx: export passes the ONNX checker and imports back bit for bit", "
   export_round_trip<n2>(2);
   export_round_trip<n3>(3);
   export_round_trip<n4>(4);
+  export_round_trip<n5>(5);
 }
 
 TEST_CASE("onnx: export options: normalisation, softmax, opset", "[onnx][export]") {

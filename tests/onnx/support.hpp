@@ -25,6 +25,14 @@ using n1 = ctnn::seeds::mnist_cnn;
 using n2 = ctnn::seeds::residual_mlp;
 using n3 = ctnn::seeds::lenet_bn;
 using n4 = ctnn::seeds::tiny_cnn<10>;
+/// N5: every layer kind N1-N4 lack (leaky_relu, avg_pool, a convolution without bias,
+/// sigmoid, tanh, dropout, a residual with the identity as its skip).
+using n5 =
+    ctnn::network<ctnn::input<1, 12, 12>, ctnn::conv2d<4, 3, ctnn::pad<1>>, ctnn::leaky_relu<1, 10>,
+                  ctnn::avg_pool<2>, ctnn::conv2d<4, 3, ctnn::stride<2>, ctnn::no_bias>,
+                  ctnn::sigmoid, ctnn::flatten, ctnn::dense<16>, ctnn::tanh, ctnn::dropout<20>,
+                  ctnn::residual<ctnn::sequence<ctnn::dense<16>, ctnn::relu>>,
+                  ctnn::dense<5, ctnn::no_bias>>;
 
 inline constexpr std::size_t samples = 16;
 

@@ -61,7 +61,7 @@ private:
     if (std::find(ops.begin(), ops.end(), r.node(i).op_type()) == ops.end())
       r.fail(who + " expects a " + want + " node reading tensor \"" + x + "\"; the file has " +
              r.label(i) + hint(want, r.node(i).op_type()));
-    if (r.node(i).input(0) != x)
+    if (!r.same(r.node(i).input(0), x))
       r.fail(r.label(i) + ": " + who + " expects it to read tensor \"" + x +
              "\" as its first input; the file has \"" + r.node(i).input(0) + "\"");
     r.take(i);
@@ -163,7 +163,7 @@ private:
           r.fail(who + " expects its bias as an Add node after " + r.label(i) + "; the file has " +
                  (a < 0 ? std::string("none") : r.label(a)));
         r.take(a);
-        const int k = r.node(a).input(0) == y ? 1 : 0;
+        const int k = r.same(r.node(a).input(0), y) ? 1 : 0;
         copy(a, k, who, "bias", {o}, bias, {1, o});
         return r.node(a).output(0);
       }
@@ -265,8 +265,8 @@ private:
       std::string y = yb;
       const int i = r.next(y);
       const bool ok = i >= 0 && r.node(i).op_type() == "Add" && r.node(i).input_size() == 2 &&
-                      ((r.node(i).input(0) == y && r.node(i).input(1) == ys) ||
-                       (r.node(i).input(1) == y && r.node(i).input(0) == ys));
+                      ((r.same(r.node(i).input(0), y) && r.same(r.node(i).input(1), ys)) ||
+                       (r.same(r.node(i).input(1), y) && r.same(r.node(i).input(0), ys)));
       if (!ok)
         r.fail(who + " expects an Add of the branch's output \"" + y + "\" and the skip's \"" + ys +
                "\"; the file has " + (i < 0 ? std::string("no node reading it") : r.label(i)));
@@ -321,13 +321,13 @@ std::string read_normalization(graph_reader& r, std::string x, model<Net, T>& m)
   using norm = decltype(m.normalization);
   std::string y = x;
   const int s = r.next(y);
-  if (s < 0 || r.node(s).op_type() != "Sub" || r.node(s).input(0) != y ||
+  if (s < 0 || r.node(s).op_type() != "Sub" || !r.same(r.node(s).input(0), y) ||
       r.constant(r.node(s).input(1)) == nullptr)
     return x;
   const int d = [&] {
     std::string z = r.node(s).output(0);
     const int i = r.next(z);
-    return i >= 0 && r.node(i).op_type() == "Div" && r.node(i).input(0) == z &&
+    return i >= 0 && r.node(i).op_type() == "Div" && r.same(r.node(i).input(0), z) &&
                    r.constant(r.node(i).input(1)) != nullptr
                ? i
                : -1;
@@ -410,7 +410,7 @@ void import_into(std::filesystem::path const& path, model<Net, T>& m) {
   }
   const ::onnx::ValueInfoProto* output = nullptr;
   for (auto const& v : proto.graph().output())
-    if (v.name() == end)
+    if (r.same(v.name(), end))
       output = &v;
   if (output == nullptr || proto.graph().output_size() != 1)
     r.fail("the ctnn network's output is tensor \"" + end + "\"; the file's graph outputs " +

@@ -68,7 +68,9 @@ inline ::onnx::ModelProto read_model(std::filesystem::path const& path, std::uin
 }
 
 /// A graph being matched against a ctnn network: nodes are taken in data-flow order, each
-/// once.
+/// once.  Dropout and Identity nodes (the identity at inference), and a Pad by zeros (which
+/// PyTorch writes before an AveragePool), are aliases: their output stands for their input
+/// everywhere (canon).
 class graph_reader {
 public:
   graph_reader(const ::onnx::GraphProto& graph, std::string file_name)
@@ -82,13 +84,31 @@ public:
           if (a.name() == "value" && a.has_t())
             constants[n.output(0)] = &a.t();
         used[static_cast<std::size_t>(i)] = true;
-        continue;
+      } else if (((n.op_type() == "Dropout" || n.op_type() == "Identity") && n.input_size() >= 1 &&
+                  n.output_size() >= 1) ||
+                 zero_pad(n)) {
+        alias[n.output(0)] = n.input(0);
+        used[static_cast<std::size_t>(i)] = true;
       }
-      for (auto const& in : n.input())
-        if (!in.empty())
-          consumers[in].push_back(i);
     }
+    for (int i = 0; i < g.node_size(); ++i)
+      if (!used[static_cast<std::size_t>(i)])
+        for (auto const& in : g.node(i).input())
+          if (!in.empty())
+            consumers[canon(in)].push_back(i);
   }
+
+  /// The tensor a name stands for, through Dropout and Identity nodes.
+  std::string canon(std::string name) const {
+    for (std::size_t hops = 0; hops <= alias.size(); ++hops) {
+      const auto it = alias.find(name);
+      if (it == alias.end())
+        break;
+      name = it->second;
+    }
+    return name;
+  }
+  bool same(std::string const& a, std::string const& b) const { return canon(a) == canon(b); }
 
   const ::onnx::GraphProto& g;
   std::string file;
@@ -99,22 +119,8 @@ public:
   std::string label(int node) const { return node_label(g.node(node), node); }
   const ::onnx::NodeProto& node(int i) const { return g.node(i); }
 
-  /// The first node not yet taken that reads `tensor`, after stepping over Dropout and
-  /// Identity nodes (the identity at inference; `tensor` becomes their output); -1 if none.
-  int next(std::string& tensor) {
-    for (;;) {
-      const int i = first_unused_reader(tensor);
-      if (i < 0)
-        return -1;
-      auto const& n = g.node(i);
-      if ((n.op_type() == "Dropout" || n.op_type() == "Identity") && n.input(0) == tensor) {
-        take(i);
-        tensor = n.output(0);
-        continue;
-      }
-      return i;
-    }
-  }
+  /// The first node not yet taken that reads `tensor` (or an alias of it); -1 if none.
+  int next(std::string const& tensor) const { return first_unused_reader(canon(tensor)); }
   void take(int i) { used[static_cast<std::size_t>(i)] = true; }
   /// The first node nothing matched, or -1.
   int first_unused() const {
@@ -125,7 +131,7 @@ public:
   }
 
   const ::onnx::TensorProto* constant(std::string const& name) const {
-    const auto it = constants.find(name);
+    const auto it = constants.find(canon(name));
     return it == constants.end() ? nullptr : it->second;
   }
 
@@ -207,8 +213,26 @@ public:
   }
 
 private:
+  // A Pad node whose pads are a constant of zeros: nothing added.
+  bool zero_pad(const ::onnx::NodeProto& n) const {
+    if (n.op_type() != "Pad" || n.input_size() < 2 || n.output_size() < 1)
+      return false;
+    const auto it = constants.find(canon(n.input(1)));
+    if (it == constants.end())
+      return false;
+    try {
+      for (auto v : ints(*it->second, "pads"))
+        if (v != 0)
+          return false;
+    } catch (onnx_error const&) {
+      return false;
+    }
+    return true;
+  }
+
   std::map<std::string, const ::onnx::TensorProto*> constants;
   std::map<std::string, std::vector<int>> consumers;
+  std::map<std::string, std::string> alias;
   std::vector<bool> used;
 
   int first_unused_reader(std::string const& tensor) const {
