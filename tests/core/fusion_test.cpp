@@ -3,6 +3,7 @@
 // passes run, not what they compute: against the same network with the activation kept
 // apart, every layer output, every gradient and the input delta are bit-identical.
 #include <ctnn/ctnn.hpp>
+#include <ctnn/layers/conv_act_pool.hpp>
 #include <ctnn/train/init.hpp>
 
 #include <catch2/catch.hpp>
@@ -99,4 +100,67 @@ TEMPLATE_TEST_CASE("a fused layer and activation compute what they compute apart
                    float, double) {
   check_identical<conv_relu, conv_relu_apart, TestType>(phase::train);
   check_identical<mixed, mixed_apart, TestType>(phase::eval);
+}
+
+namespace {
+
+// ctnn::conv_act_pool against the three layers it stands for: the same outputs and
+// gradients, bit for bit, in train (the layers' own passes) and in eval at batch 1 (one pass
+// over the output; backward then runs the passes apart first).  Padding, stride 2, a pooling
+// window with a stride of its own and a short last vector (13 filters).
+using pooled =
+    network<input<3, 15, 14>,
+            conv_act_pool<conv2d<13, 3, pad<1>, stride<2>>, relu, max_pool<3, stride<2>>>, flatten,
+            dense<4>>;
+using pooled_apart = network<input<3, 15, 14>, conv2d<13, 3, pad<1>, stride<2>>, relu,
+                             max_pool<3, stride<2>>, flatten, dense<4>>;
+using leaky_pooled =
+    network<input<2, 20, 20>, conv_act_pool<conv2d<7, 5>, leaky_relu<1, 10>, max_pool<2>>>;
+using leaky_pooled_apart = network<input<2, 20, 20>, conv2d<7, 5>, leaky_relu<1, 10>, max_pool<2>>;
+static_assert(conv2d<13, 3, pad<1>, stride<2>>::direct_batch1_v<shape<3, 15, 14>> &&
+              conv2d<7, 5>::direct_batch1_v<shape<2, 20, 20>>);
+
+template <class Fused, class Apart, class T>
+void check_pooled(phase ph, std::size_t n) {
+  static_assert(Fused::parameter_count == Apart::parameter_count);
+  constexpr std::size_t cap = 4, in = size_v<typename Fused::input_shape>,
+                        out = size_v<typename Fused::output_shape>;
+  auto mf = std::make_unique<model<Fused, T>>();
+  auto ma = std::make_unique<model<Apart, T>>();
+  initializer init(init_scheme::he_normal, 3);
+  mf->initialize(init);
+  for (auto& p : mf->parameters)
+    p += T(0.05);  // biases that are not zero
+  std::copy(mf->parameters.begin(), mf->parameters.end(), ma->parameters.begin());
+  auto wf = std::make_unique<workspace<Fused, T, cap>>();
+  auto wa = std::make_unique<workspace<Apart, T, cap>>();
+  const auto x = random_values<T>(cap * in, 4), dy = random_values<T>(cap * out, 5);
+  const run_context ctx{ph};
+  const auto yf = forward(*mf, *wf, x.data(), n, ctx);
+  const auto ya = forward(*ma, *wa, x.data(), n, ctx);
+  REQUIRE(yf.size() == ya.size());
+  CHECK(std::memcmp(yf.data(), ya.data(), yf.size_bytes()) == 0);
+  CHECK(std::any_of(yf.begin(), yf.end(), [](T v) { return v != T{0}; }));
+  auto gf = std::make_unique<gradients<Fused, T>>();
+  auto ga = std::make_unique<gradients<Apart, T>>();
+  gf->fill(T{0});
+  ga->fill(T{0});
+  std::vector<T> dxf(n * in), dxa(n * in);
+  backward(*mf, *gf, *wf, dy.data(), dxf.data(), n, ctx);
+  backward(*ma, *ga, *wa, dy.data(), dxa.data(), n, ctx);
+  CHECK(std::memcmp(gf->data(), ga->data(), sizeof(T) * gf->size()) == 0);
+  CHECK(dxf == dxa);
+  CHECK(std::any_of(gf->begin(), gf->end(), [](T g) { return g != T{0}; }));
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("conv_act_pool computes what its three layers compute apart",
+                   "[core][fusion][conv_act_pool]", float, double) {
+  for (const phase ph : {phase::train, phase::eval})
+    for (const std::size_t n : {std::size_t{1}, std::size_t{3}}) {
+      INFO((ph == phase::train ? "train" : "eval") << ", n " << n);
+      check_pooled<pooled, pooled_apart, TestType>(ph, n);
+      check_pooled<leaky_pooled, leaky_pooled_apart, TestType>(ph, n);
+    }
 }

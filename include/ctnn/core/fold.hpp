@@ -10,6 +10,7 @@
 #include <ctnn/core/type_list.hpp>
 #include <ctnn/layers/batch_norm.hpp>
 #include <ctnn/layers/conv2d.hpp>
+#include <ctnn/layers/conv_act_pool.hpp>
 #include <ctnn/layers/dense.hpp>
 
 #include <algorithm>
@@ -117,18 +118,54 @@ requires(is_dense_layer<D>&& rank_v<typename Net::template layer_input_t<I>> ==
            type_list<S..., step<kind::norm_before, I>>, Rest...> {
 };
 
+template <class L>
+inline constexpr bool is_conv = false;
+template <std::size_t Out, std::size_t K, class... Opts>
+inline constexpr bool is_conv<conv2d<Out, K, Opts...>> = true;
+template <class L>
+inline constexpr bool is_max_pool = false;
+template <std::size_t W, class... Opts>
+inline constexpr bool is_max_pool<max_pool<W, Opts...>> = true;
+
+// The second walk, over the network with its batch_norms folded: conv2d, an activation that
+// never decreases and max_pool become one conv_act_pool (which has the conv2d's parameters).
+template <std::size_t I, class Layers, class Steps, class... Rest>
+struct pool_walk {
+  using layers = Layers;
+  using steps = Steps;
+};
+template <std::size_t I, class... L, class... S, class A, class... Rest>
+struct pool_walk<I, type_list<L...>, type_list<S...>, A, Rest...>
+    : pool_walk<I + 1, type_list<L..., A>, type_list<S..., step<kind::copy, I>>, Rest...> {};
+template <std::size_t I, class... L, class... S, class C, class A, class P, class... Rest>
+requires(is_conv<C>&& detail::nondecreasing<A>&&
+             is_max_pool<P>) struct pool_walk<I, type_list<L...>, type_list<S...>, C, A, P, Rest...>
+    : pool_walk<I + 3, type_list<L..., conv_act_pool<C, A, P>>,
+                type_list<S..., step<kind::copy, I>>, Rest...> {
+};
+
+template <class Input, class List>
+struct make;
+template <class Input, class... L>
+struct make<Input, type_list<L...>> {
+  using type = network<Input, L...>;
+};
+
 template <class Net>
 struct folded;
 template <class Input, class... Layers>
 struct folded<network<Input, Layers...>> {
   using w = walk<network<Input, Layers...>, 0, type_list<>, type_list<>, Layers...>;
-  template <class List>
-  struct make;
-  template <class... L>
-  struct make<type_list<L...>> {
-    using type = network<Input, L...>;
-  };
-  using type = typename make<typename w::layers>::type;
+  using type = typename make<Input, typename w::layers>::type;
+  using steps = typename w::steps;
+};
+
+template <class Net>
+struct pooled;
+template <class Input, class... Layers>
+struct pooled<network<Input, Layers...>> {
+  using w = pool_walk<0, type_list<>, type_list<>, Layers...>;
+  using type = typename make<Input, typename w::layers>::type;
   using steps = typename w::steps;
 };
 
@@ -187,22 +224,38 @@ void apply(model<Net, T> const& from, model<Folded, T>& to) {
 }  // namespace detail::fold
 
 /// Net with every batch_norm that sits after a conv2d or dense, or before a dense (on
-/// features), folded into that layer (which gets a bias if it had none).
+/// features), folded into that layer (which gets a bias if it had none), and then every
+/// conv2d, relu (or leaky_relu) and max_pool in a row made one ctnn::conv_act_pool.
 template <network_type Net>
-using inference_network_t = typename detail::fold::folded<Net>::type;
+using inference_network_t =
+    typename detail::fold::pooled<typename detail::fold::folded<Net>::type>::type;
+
+namespace detail::fold {
+template <class From, class To, class Steps, class T>
+void apply_all(model<From, T> const& from, model<To, T>& to) {
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    (apply<From, To, J, at_t<J, Steps>>(from, to), ...);
+  }
+  (std::make_index_sequence<Steps::size>{});
+  to.normalization = from.normalization;
+}
+}  // namespace detail::fold
 
 /// Writes into `to` the parameters of the folded network that computes, in eval, what `from`
 /// computes (to float rounding: the products are formed in double and rounded once), and
 /// copies the input normalisation and the state of layers that are not folded.
 template <network_type Net, class T>
 void fold_for_inference(model<Net, T> const& from, model<inference_network_t<Net>, T>& to) {
-  using folded = inference_network_t<Net>;
+  using folded = typename detail::fold::folded<Net>::type;
   using steps = typename detail::fold::folded<Net>::steps;
-  [&]<std::size_t... J>(std::index_sequence<J...>) {
-    (detail::fold::apply<Net, folded, J, at_t<J, steps>>(from, to), ...);
+  using pool_steps = typename detail::fold::pooled<folded>::steps;
+  if constexpr (std::is_same_v<folded, inference_network_t<Net>>) {
+    detail::fold::apply_all<Net, folded, steps>(from, to);
+  } else {
+    const auto between = make_model<folded, T>(uninitialized);
+    detail::fold::apply_all<Net, folded, steps>(from, *between);
+    detail::fold::apply_all<folded, inference_network_t<Net>, pool_steps>(*between, to);
   }
-  (std::make_index_sequence<steps::size>{});
-  to.normalization = from.normalization;
 }
 
 /// The folded model on the heap (see the overload above).

@@ -318,6 +318,46 @@ private:
       return false;
   }
 
+public:
+  /// One sample in eval through the direct path, then max pooling with Pool (a
+  /// ctnn::max_pool) and Act, an element-wise activation that never decreases, in one pass
+  /// over the output: Act(max(window) + bias) = max over the window of Act(conv + bias), to
+  /// the bit (rounding an addition and such an Act keep the order of values), with Act and
+  /// the bias applied once per pooled output.  io.y receives the pooled output.  What
+  /// ctnn::conv_act_pool runs at batch 1 in eval.
+  template <class In, class Act, class Pool, class T>
+  static void forward_pooled(forward_io<T> const& io) noexcept {
+    using g = geometry<In>;
+    using pooled = typename Pool::template output_shape_t<shape<Out, g::out_height, g::out_width>>;
+    constexpr std::size_t wide = direct_wide<In>, row = direct_row<In>, P = Pool::window_size,
+                          S = Pool::stride_v, ph_count = dim_v<pooled, 1>,
+                          pw_count = dim_v<pooled, 2>;
+    const scratch_layout<In> at(io.capacity);
+    const T* src = io.x;
+    if constexpr (!in_place<In>) {
+      split_phases<In>(io.x, io.scratch + at.phases);
+      src = io.scratch + at.phases;
+    }
+    T* y_wide = io.scratch + at.outputs;  // [Out][wide]
+    detail::direct_conv(Out, wide,
+                        detail::direct_operands<T>{io.params, patch<In>, src,
+                                                   direct_taps<In>.data(), y_wide, wide});
+    for (std::size_t o = 0; o < Out; ++o) {
+      const T bo = bias<In>(io.params, o);
+      T* to = io.y + o * ph_count * pw_count;
+      for (std::size_t ph = 0; ph < ph_count; ++ph)
+        for (std::size_t pw = 0; pw < pw_count; ++pw) {
+          const T* from = y_wide + o * wide + ph * S * row + pw * S;
+          T m = from[0];
+          for (std::size_t i = 0; i < P; ++i)
+            for (std::size_t j = 0; j < P; ++j)
+              m = std::max(m, from[i * row + j]);
+          to[ph * pw_count + pw] = Act::value(static_cast<T>(m + bo));
+        }
+    }
+  }
+
+private:
   template <class In, class Act, class T>
   static void run_direct(forward_io<T> const& io, T* act_y, scratch_layout<In> const& at) noexcept {
     using g = geometry<In>;
