@@ -50,6 +50,23 @@ void gemm_nt(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 
+// The same through gemm_nt_packed (B transposed, then gemm_nn's tiles): the A/B of the two
+// forms of a dense layer's forward product.
+void gemm_nt_packed(benchmark::State& state) {
+  const auto m = static_cast<std::size_t>(state.range(0)),
+             n = static_cast<std::size_t>(state.range(1)),
+             kk = static_cast<std::size_t>(state.range(2));
+  std::vector<float> a(m * kk, 0.5f), b(n * kk, 0.25f), c(m * n, 0.0f), packed(n * kk);
+  for (auto _ : state) {
+    detail::gemm_nt_packed<true>(m, n, kk, a.data(), kk, b.data(), kk, c.data(), n, packed.data());
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * 2.0 *
+                                                     static_cast<double>(m * n * kk) * 1e-9,
+                                                 benchmark::Counter::kIsRate);
+}
+
 }  // namespace
 
 // N1's second convolution forward on a block of 4 samples (Out x positions x patch), its
@@ -61,6 +78,22 @@ BENCHMARK_TEMPLATE(gemm_nn, false)
     ->Args({96, 256, 256})
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(gemm_nn, true)->Args({120, 400, 128})->Unit(benchmark::kMicrosecond);
-BENCHMARK(gemm_nt)->Args({128, 120, 400})->Unit(benchmark::kMicrosecond);
+// Dense forward products (batch x Out x inputs): N3's three dense layers and N1's two, at a
+// batch of 128, of 64 (a batch of 128 split between two threads) and 16.
+#define CTNN_DENSE_SHAPES(f)                                                                       \
+  BENCHMARK(f)                                                                                     \
+      ->Args({128, 120, 400})                                                                      \
+      ->Args({128, 84, 120})                                                                       \
+      ->Args({128, 10, 84})                                                                        \
+      ->Args({128, 64, 96})                                                                        \
+      ->Args({128, 10, 64})                                                                        \
+      ->Args({64, 120, 400})                                                                       \
+      ->Args({32, 120, 400})                                                                       \
+      ->Args({32, 64, 96})                                                                         \
+      ->Args({16, 120, 400})                                                                       \
+      ->Args({16, 64, 96})                                                                         \
+      ->Unit(benchmark::kMicrosecond)
+CTNN_DENSE_SHAPES(gemm_nt);
+CTNN_DENSE_SHAPES(gemm_nt_packed);
 
 CTNN_BENCHMARK_MAIN()
