@@ -29,8 +29,10 @@ fs::path torch_dir() {
   return d;
 }
 
+// Files the tests write, inside the build tree's fixture folder: build trees tested at the
+// same time do not share them.
 fs::path scratch(std::string const& name) {
-  const fs::path dir = fs::temp_directory_path() / "ctnn_onnx_test";
+  const fs::path dir = torch_dir() / "scratch";
   fs::create_directories(dir);
   return dir / name;
 }
@@ -143,6 +145,15 @@ TEST_CASE("onnx: export passes the ONNX checker and imports back bit for bit", "
   export_round_trip<n3>(3);
   export_round_trip<n4>(4);
   export_round_trip<n5>(5);
+}
+
+TEST_CASE("onnx: a double model travels as float", "[onnx][export]") {
+  auto m = ctnn::make_model<n4, double>(ctnn::initializer(ctnn::init_scheme::he_normal, 12));
+  const fs::path p = scratch("double.onnx");
+  ctnn::onnx::export_model(p, *m);
+  const auto back = ctnn::onnx::import_model<n4, double>(p);
+  for (std::size_t i = 0; i < m->parameters.size(); ++i)
+    REQUIRE(back->parameters[i] == static_cast<double>(static_cast<float>(m->parameters[i])));
 }
 
 TEST_CASE("onnx: export options: normalisation, softmax, opset", "[onnx][export]") {
@@ -329,5 +340,5 @@ TEST_CASE("onnx: a failed export leaves the previous file", "[onnx][hostile]") {
   const std::string before = read_bytes(p);
   CHECK_THROWS_AS(ctnn::onnx::export_model(p, *m, {.opset = 99}), ctnn::onnx::onnx_error);
   CHECK(read_bytes(p) == before);
-  CHECK_THROWS_AS(ctnn::onnx::export_model(fs::temp_directory_path(), *m), ctnn::weights_error);
+  CHECK_THROWS_AS(ctnn::onnx::export_model(torch_dir(), *m), ctnn::weights_error);
 }
