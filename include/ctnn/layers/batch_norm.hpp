@@ -5,6 +5,7 @@
 #include <ctnn/core/error.hpp>
 #include <ctnn/core/layer.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/layers/detail/scalar_kernels.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -66,7 +67,7 @@ public:
   }
 
   template <class In, class T>
-  static void forward(forward_io<T> const& io) noexcept {
+  static constexpr void forward(forward_io<T> const& io) noexcept {
     constexpr std::size_t C = channels<In>, I = inner<In>;
     const T* gamma = io.params;
     const T* beta = io.params + C;
@@ -97,7 +98,9 @@ public:
         v = io.state[C + c];
       }
       mean[c] = m;
-      inv_std[c] = T{1} / std::sqrt(v + static_cast<T>(epsilon));
+      const T var = v + static_cast<T>(epsilon);
+      inv_std[c] =
+          T{1} / (std::is_constant_evaluated() ? detail::scalar::sqrt(var) : std::sqrt(var));
       const T scale = gamma[c] * inv_std[c];
       const T shift = beta[c] - m * scale;
       for (std::size_t b = 0; b < io.n; ++b)
@@ -107,7 +110,7 @@ public:
   }
 
   template <class In, class T>
-  static void backward(backward_io<T> const& io) noexcept {
+  static constexpr void backward(backward_io<T> const& io) noexcept {
     constexpr std::size_t C = channels<In>, I = inner<In>;
     const T* gamma = io.params;
     const T* mean = io.scratch;

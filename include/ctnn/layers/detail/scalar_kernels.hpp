@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
+#include <type_traits>
 
 namespace ctnn::detail::scalar {
 
@@ -32,6 +34,26 @@ constexpr void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* a,
       T& to = c[i * ldc + j];
       to = Accumulate ? to + s : s;
     }
+}
+
+/// The square root of v by Newton's method from above (std::sqrt is not constexpr for every
+/// compiler); within an ulp of std::sqrt, as the passes in constant evaluation are within
+/// rounding of the vector ones.  A float is computed in double and rounded once.
+template <class T>
+constexpr T sqrt(T v) noexcept {
+  if constexpr (std::is_same_v<T, float>) {
+    return static_cast<float>(sqrt(static_cast<double>(v)));
+  } else {
+    if (!(v > T{0}))
+      return v == T{0} ? v : std::numeric_limits<T>::quiet_NaN();  // of negatives and NaN
+    T x = v > T{1} ? v : T{1};                                     // >= sqrt(v)
+    for (;;) {
+      const T next = (x + v / x) / 2;
+      if (!(next < x))
+        return x;
+      x = next;
+    }
+  }
 }
 
 }  // namespace ctnn::detail::scalar
