@@ -321,14 +321,14 @@ std::string read_normalization(graph_reader& r, std::string x, model<Net, T>& m)
   using norm = decltype(m.normalization);
   std::string y = x;
   const int s = r.next(y);
-  if (s < 0 || r.node(s).op_type() != "Sub" || !r.same(r.node(s).input(0), y) ||
-      r.constant(r.node(s).input(1)) == nullptr)
+  if (s < 0 || r.node(s).op_type() != "Sub" || r.node(s).input_size() != 2 ||
+      !r.same(r.node(s).input(0), y) || r.constant(r.node(s).input(1)) == nullptr)
     return x;
   const int d = [&] {
     std::string z = r.node(s).output(0);
     const int i = r.next(z);
-    return i >= 0 && r.node(i).op_type() == "Div" && r.same(r.node(i).input(0), z) &&
-                   r.constant(r.node(i).input(1)) != nullptr
+    return i >= 0 && r.node(i).op_type() == "Div" && r.node(i).input_size() == 2 &&
+                   r.same(r.node(i).input(0), z) && r.constant(r.node(i).input(1)) != nullptr
                ? i
                : -1;
   }();

@@ -79,6 +79,9 @@ public:
       constants[t.name()] = &t;
     for (int i = 0; i < g.node_size(); ++i) {
       auto const& n = g.node(i);
+      // Every operator has a first output; the matcher reads it without asking again.
+      if (n.output_size() < 1 || n.output(0).empty())
+        fail(node_label(n, i) + " has no output");
       if (n.op_type() == "Constant" && n.output_size() == 1) {
         for (auto const& a : n.attribute())
           if (a.name() == "value" && a.has_t())
