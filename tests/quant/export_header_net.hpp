@@ -22,6 +22,9 @@ using int8_header_net =
                   ctnn::relu, ctnn::flatten, ctnn::dense<12>, ctnn::relu, ctnn::batch_norm,
                   ctnn::dense<4>>;
 
+/// Test inputs the generator predicts before export and the test after.
+inline constexpr std::size_t int8_header_test_count = 300;
+
 /// Inputs the model is calibrated on and tested with: a fixed stream of numbers.
 inline std::vector<float> int8_header_inputs(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);

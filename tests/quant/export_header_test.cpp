@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 // A quantized_model compiled in from the header export_header_gen wrote at build time: the
-// same values as the model it came from (made again here by the same function) and the same
-// outputs, bit for bit, with the model as a constexpr object.
+// same outputs, bit for bit, as the model it came from gave in the generator's process, and
+// the same values as that model made again here by the same function (with the same
+// compiler flags, as the build makes both), with the model as a constexpr object.
 #include <ctnn/quant/export_header.hpp>
 
 #include "exported_int8.hpp"
+#include "exported_int8_expected.hpp"
 #include "quant/export_header_net.hpp"
 
 #include <catch2/catch.hpp>
@@ -37,6 +39,22 @@ TEST_CASE("int8 header holds the quantised model's every value", "[quant][export
   // A value a constant expression can read: the weights are compile-time data.
   static_assert(ctnn_test::exported_int8::model.weights.size() ==
                 ctnn::quant::plan<ctnn_test::int8_header_net>::weight_count);
+}
+
+TEST_CASE("int8 header model predicts bit-identically to the model in the generator",
+          "[quant][export_header]") {
+  constexpr std::size_t in = ctnn::size_v<ctnn_test::int8_header_net::input_shape>;
+  constexpr std::size_t out = ctnn::size_v<ctnn_test::int8_header_net::output_shape>;
+  constexpr std::size_t n = ctnn_test::int8_header_test_count;
+  const auto x = ctnn_test::int8_header_inputs(n, 2);
+  static_assert(ctnn_test::exported_int8_expected::outputs.size() == n * out);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = ctnn::predict(ctnn_test::exported_int8::model,
+                                 std::span<const float, in>(x.data() + i * in, in));
+    INFO("sample " << i);
+    REQUIRE(std::memcmp(a.data(), ctnn_test::exported_int8_expected::outputs.data() + i * out,
+                        sizeof a) == 0);
+  }
 }
 
 TEST_CASE("int8 header model predicts bit-identically to the quantised model",
