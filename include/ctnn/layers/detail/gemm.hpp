@@ -275,8 +275,11 @@ inline void transpose_into(std::size_t n, std::size_t kk, const T* __restrict b,
 /// Rows of A from which gemm_nt_packed beats gemm_nt: the dot products reduce every output's
 /// vector of partial sums across lanes, which short rows (a dense layer's inputs: 64 to 400)
 /// do not amortise, while the transpose costs about one pass over B whatever m is.
-/// Measured with benchmarks/kernels (gemm_nt against gemm_nt_packed at dense layers' shapes).
-inline constexpr std::size_t nt_pack_rows = 16;
+/// Measured with benchmarks/kernels (gemm_nt against gemm_nt_packed at dense layers' shapes):
+/// with AVX-512 from 16 rows on (2.3-2.9x at 128); with AVX2 it was level at 128 rows and
+/// slower at 32-64 with 400-784 inputs, so other targets keep the dot products (no packing).
+inline constexpr std::size_t nt_pack_rows =
+    simd::target == simd::isa::avx512 ? 16 : static_cast<std::size_t>(-1);
 
 /// What gemm_nt computes, by gemm_nn's register tiles on B transposed into `packed` (kk * n
 /// elements; C row stride ldc).  The sums run in another order than gemm_nt's (one chain per
