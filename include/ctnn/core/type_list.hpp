@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
-// ctnn::type_list and the type-level queries the library needs over it (via Boost.Hana).
+// ctnn::type_list and the type-level queries the library needs over it.
 #pragma once
-
-#include <boost/hana/at.hpp>
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace ctnn {
 
@@ -19,13 +16,29 @@ struct type_list {
 
 namespace detail {
 
-// The one place where ctnn lists meet Hana: indexing is O(1) in instantiation depth here,
-// where a hand-written recursion would be O(N) and slow to compile for deep networks.
+// Indexing by overload resolution against one class that derives from indexed<I, T> for every
+// element: the class is built once per list, and each lookup deduces T from the one base whose
+// index matches, instantiating nothing whose size grows with the list.  (Boost.Hana's at_c
+// instantiated functions over the whole tuple type per index: memory quadratic in depth.)
+template <std::size_t I, class T>
+struct indexed {
+  using type = T;
+};
+template <class Sequence, class... Ts>
+struct index_table;
+template <std::size_t... I, class... Ts>
+struct index_table<std::index_sequence<I...>, Ts...> : indexed<I, Ts>... {};
+
+template <std::size_t I, class T>
+indexed<I, T> pick(indexed<I, T> const*);
+
 template <std::size_t I, class List>
 struct at_impl;
 template <std::size_t I, class... Ts>
 struct at_impl<I, type_list<Ts...>> {
-  using type = typename decltype(+boost::hana::at_c<I>(boost::hana::tuple_t<Ts...>))::type;
+  static_assert(I < sizeof...(Ts), "ctnn::at_t<I, List>: index out of range");
+  using type = typename decltype(pick<I>(
+      static_cast<index_table<std::index_sequence_for<Ts...>, Ts...> const*>(nullptr)))::type;
 };
 
 }  // namespace detail

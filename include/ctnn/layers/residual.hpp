@@ -76,8 +76,8 @@ consteval auto residual_reason() {
   else if constexpr (!std::is_same_v<typename s::error, ok>)
     return in_skip<typename s::error>{};
   else {
-    using bo = at_t<b::shapes::size - 1, typename b::shapes>;
-    using so = at_t<s::shapes::size - 1, typename s::shapes>;
+    using bo = typename b::output;
+    using so = typename s::output;
     if constexpr (!std::is_same_v<bo, so>)
       return branch_and_skip_shapes_differ<branch_output<bo>, skip_output<so>>{};
     else
