@@ -23,6 +23,32 @@ struct uninitialized_t {
 };
 inline constexpr uninitialized_t uninitialized{};
 
+/// The tag of the constructors of a model that is not a local variable: in static storage, or a
+/// member of an object already on the heap (`ctnn::model<Net> m(ctnn::off_stack);`).  Without
+/// it a constructor refuses, at compile time, a model larger than CTNN_STACK_LIMIT_BYTES, which
+/// as a local would overflow the stack.  make_model passes it.  (A workspace is guarded where
+/// it is declared with `static_assert(ctnn::require_stack<...>)`: make_unique of one is common.)
+struct off_stack_t {
+  explicit off_stack_t() = default;
+};
+inline constexpr off_stack_t off_stack{};
+
+namespace detail {
+// A consteval function rather than a class: after its assertion fails, clang 14 would treat
+// a class's `value` as unusable and report the user's static_assert a second time.
+template <std::size_t Bytes, std::size_t Limit>
+consteval bool model_placement_check() {
+  static_assert(Bytes <= Limit,
+                "ctnn::model<Net>: the model (left, bytes) is larger than the stack limit (right, "
+                "CTNN_STACK_LIMIT_BYTES), and a local model lives on the stack: make it with "
+                "ctnn::make_model<Net>(...) (on the heap); for a model in static storage or in an "
+                "object already on the heap, pass ctnn::off_stack first "
+                "(model<Net> m(ctnn::off_stack, ...)); or define CTNN_STACK_LIMIT_BYTES larger "
+                "before including ctnn if the thread's stack is");
+  return true;  // the assertion above is the report
+}
+}  // namespace detail
+
 /// Every trainable parameter of Net in one contiguous block (layer I's slice starts at
 /// Net::parameter_offsets[I]), every state value (batch_norm running statistics), and the
 /// normalisation applied to raw inputs.  Optimizers and checkpoints work on the flat arrays.
@@ -36,20 +62,34 @@ struct model {
   std::array<T, Net::state_count> state;
   ctnn::normalization<typename Net::input_shape, T> normalization{};
 
-  /// He-normal weights from seed 1: `ctnn::model<Net> m;` is ready to train.
-  model() : model(initializer{}) {}
+  /// He-normal weights from seed 1: `ctnn::model<Net> m;` is ready to train.  These three
+  /// constructors are for locals: they refuse to compile for a model larger than
+  /// CTNN_STACK_LIMIT_BYTES (make_model, or the off_stack ones below, place any size).
+  model() : model(off_stack, initializer{}) {
+    static_assert(detail::model_placement_check<sizeof(model), CTNN_STACK_LIMIT_BYTES>());
+  }
 
   /// Parameters and state from an initializer, e.g. `model<Net> m(initializer(scheme, seed));`.
   template <class Init>
   requires initializer_for<std::remove_cvref_t<Init>, T>
-  explicit model(Init&& init) {
+  explicit model(Init&& init) : model(off_stack, std::forward<Init>(init)) {
+    static_assert(detail::model_placement_check<sizeof(model), CTNN_STACK_LIMIT_BYTES>());
+  }
+
+  /// Parameters and state left unset: only for code that overwrites all of them next.
+  explicit model(uninitialized_t) noexcept {
+    static_assert(detail::model_placement_check<sizeof(model), CTNN_STACK_LIMIT_BYTES>());
+  }
+
+  /// The same three, for a model that is not a local (see ctnn::off_stack): no size limit.
+  explicit model(off_stack_t) : model(off_stack, initializer{}) {}
+  template <class Init>
+  requires initializer_for<std::remove_cvref_t<Init>, T> model(off_stack_t, Init&& init) {
     parameters.fill(T{0});  // a layer's initialize need not write what it does not use
     state.fill(T{0});
     initialize(init);
   }
-
-  /// Parameters and state left unset: only for code that overwrites all of them next.
-  explicit model(uninitialized_t) noexcept {}
+  model(off_stack_t, uninitialized_t) noexcept {}
 
   /// Fills parameters and state afresh through an initializer (see ctnn/core/layer.hpp).
   template <class Init>
@@ -124,7 +164,7 @@ inline constexpr bool require_stack = detail::stack_object_check<sizeof(Object),
 /// constructor: none (He normal, seed 1), an initializer, or ctnn::uninitialized.
 template <network_type Net, class T = float, class... Args>
 std::unique_ptr<model<Net, T>> make_model(Args&&... args) {
-  return std::make_unique<model<Net, T>>(std::forward<Args>(args)...);
+  return std::make_unique<model<Net, T>>(off_stack, std::forward<Args>(args)...);
 }
 
 /// The one-line heap placement of a workspace: `auto ws = ctnn::make_workspace<Net, float,
