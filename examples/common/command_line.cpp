@@ -129,6 +129,11 @@ void add_options(CLI::App& app, options& o, example_config const& c) {
       ->check(whole_in(0, most_images));
   app.add_option("--test-limit", o.test_limit, "use only the first N test images (0: all)")
       ->check(whole_in(0, most_images));
+  app.add_option("--validation", o.validation,
+                 "hold out N training images (chosen by --seed) to validate on each epoch, for "
+                 "--target-accuracy and the curves; the test set is then used once, at the end "
+                 "(0: validate on the test set)")
+      ->check(whole_in(0, most_images));
   app.add_flag("--normalize,!--no-normalize", o.normalise,
                "normalise pixels by the training set's mean and deviation");
   auto* save = app.add_option(

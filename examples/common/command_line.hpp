@@ -43,6 +43,7 @@ struct options {
   bool evaluate = false;              // evaluate --weights on the test set (no training)
   std::size_t epochs = 1, batch = 128, threads = 0, eval_every = 0, max_steps = 0, train_limit = 0,
               test_limit = 0;
+  std::size_t validation = 0;  // training images held out to validate on (0: the test set)
   double learning_rate = 1e-2, momentum = 0.9, weight_decay = 0, target_accuracy = 0;
   double shift = 0, rotate = 0, stretch = 0, noise = 0;  // augmentation (0: off)
   std::size_t feature_sample = 0;                        // test image of the report's feature maps

@@ -25,6 +25,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -391,12 +392,16 @@ int use_weights(example_config const& c, options const& o) {
 template <class Net, class Optimizer>
 int train_and_report(example_config const& c, options const& o, Optimizer opt,
                      image_set const& train_images, image_set const& test_images,
-                     std::string const& extra_json) {
+                     image_set const* validation_images, std::string const& extra_json) {
   // From here on a signal ends training after the step under way (or before the first).
   catch_stop_signals();
   input_set<Net> const& train_set = as_input<Net>(train_images);
   input_set<Net> const& test_set = as_input<Net>(test_images);
-  auto m = std::make_unique<model<Net>>();
+  // Without --validation the examples validate on the test set, as they always did.
+  input_set<Net> const& validation_set =
+      as_input<Net>(validation_images ? *validation_images : test_images);
+  const std::string validated_on = validation_images ? "validation" : "test";
+  auto m = make_model<Net>();
   training_position start;
   if (!o.resume.empty()) {
     load_checkpoint(o.resume, *m, opt, start);
@@ -435,15 +440,15 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
               << ": the learning rate does not continue where it stopped\n";
   if (o.normalise)
     normalise_by(*m, train_images);
-  // The test set is the validation set, as the examples always did: the JSON line's
-  // test_accuracy and --target-accuracy refer to it.
+  // --target-accuracy and the curves refer to the validation set: held-out training images
+  // with --validation, else the test set.
   fit_options t;
   t.epochs = o.epochs;
   t.batch = o.batch;
   t.learning_rate = o.learning_rate;
   t.schedule = schedule::parse(o.schedule, static_cast<double>(o.epochs));
   t.seed = o.seed;
-  t.validation = &test_set;
+  t.validation = &validation_set;
   t.target_accuracy = o.target_accuracy;
   t.eval_every = o.eval_every;
   t.max_steps = o.max_steps;
@@ -474,7 +479,7 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
     save_history();
   };
   // The bar (stderr, on a terminal only, as wide as the terminal) and one line per epoch on
-  // stdout, also into a file or pipe.  The examples validate on the test set: the line says so.
+  // stdout, also into a file or pipe.  Validating on the test set, the line says so.
   progress_bar bar(!o.quiet);
   t.on_step = each<step_info>(
       {bar.on_step(), [&](step_info const& i) {
@@ -485,10 +490,10 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
        }});
   t.on_epoch = each<epoch_info>(
       {bar.on_epoch(),
-       [](epoch_info const& e) {
+       [&](epoch_info const& e) {
          std::string line = epoch_line(e);
          if (const auto at = line.find("validation"); at != std::string::npos)
-           line.replace(at, 10, "test");
+           line.replace(at, 10, validated_on);
          std::cout << line << std::endl;
        },
        [&](epoch_info const& e) {
@@ -539,10 +544,20 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
   for (auto const& e : rep.evaluations)
     if (o.eval_every != 0)
       std::cout << "step " << e.step << "  epoch " << e.epoch << "  train " << e.train_seconds
-                << " s  test loss " << e.loss << "  test accuracy " << 100 * e.accuracy << " %\n";
-  const double accuracy = rep.evaluations.empty()
-                              ? tr.evaluate(*m, softmax_cross_entropy{}, test_set).accuracy
-                              : rep.evaluations.back().accuracy;
+                << " s  " << validated_on << " loss " << e.loss << "  " << validated_on
+                << " accuracy " << 100 * e.accuracy << " %\n";
+  // The test accuracy: the last validation's when that was on the test set, else one
+  // evaluation of the test set now that training is over.
+  double accuracy = 0;
+  if (validation_images || rep.evaluations.empty()) {
+    const evaluation test = tr.evaluate(*m, softmax_cross_entropy{}, test_set);
+    accuracy = test.accuracy;
+    if (validation_images)
+      std::cout << "test loss " << test.loss << "  test accuracy " << 100 * test.accuracy << " % ("
+                << test.samples << " images, used once)\n";
+  } else {
+    accuracy = rep.evaluations.back().accuracy;
+  }
   std::string report_json;
   if (!o.report.empty()) {
     report::run_description d;
@@ -555,6 +570,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
                   {"data", o.data.empty() ? "(default)" : o.data},
                   {"training images", std::to_string(train_set.size())},
                   {"test images", std::to_string(test_set.size())},
+                  {"validation images", validation_images ? std::to_string(validation_set.size()) +
+                                                                " held out of the training images"
+                                                          : "the test set"},
                   {"epochs", std::to_string(o.epochs)},
                   {"batch", std::to_string(o.batch)},
                   {"optimizer", o.optimizer},
@@ -580,7 +598,9 @@ int train_and_report(example_config const& c, options const& o, Optimizer opt,
        << static_cast<double>(rep.position.epoch) +
               static_cast<double>(rep.position.epoch_step) / static_cast<double>(steps_per_epoch)
        << ", \"steps\": " << rep.position.step << ", \"train_seconds\": " << rep.train_seconds
-       << ", \"test_accuracy\": " << accuracy << ", \"threads\": " << o.threads
+       << ", \"test_accuracy\": " << accuracy
+       << ", \"validation_images\": " << (validation_images ? validation_set.size() : 0)
+       << ", \"threads\": " << o.threads
        << ", \"images_per_second\": " << static_cast<long long>(rep.samples_per_second())
        << ", \"batch\": " << o.batch << ", \"optimizer\": \"" << o.optimizer
        << "\", \"learning_rate\": " << o.learning_rate << ", \"seed\": " << o.seed
@@ -616,7 +636,18 @@ int run_example(int argc, char** argv, example_config const& c) {
                        std::to_string(size_v<typename Net::output_shape>) + " outputs");
     train_set = take(std::move(train_set), o.train_limit);
     test_set = take(std::move(test_set), o.test_limit);
+    std::optional<image_set> validation_set;
+    if (o.validation > 0) {
+      if (o.validation >= train_set.size())
+        throw std::invalid_argument("--validation " + std::to_string(o.validation) +
+                                    ": the training set has " + std::to_string(train_set.size()) +
+                                    " images, and some must stay for training");
+      auto parts = split_off(train_set, o.validation, o.seed);
+      train_set = std::move(parts.rest);
+      validation_set = std::move(parts.held_out);
+    }
     std::cout << "data: " << dir.string() << " (" << train_set.size() << " training, "
+              << (validation_set ? std::to_string(validation_set->size()) + " validation, " : "")
               << test_set.size() << " test images)" << std::endl;
     // Every output is checked before training, so no training is lost to a bad path.
     check_save_target<Net>(o);
@@ -641,13 +672,15 @@ int run_example(int argc, char** argv, example_config const& c) {
     if (o.optimizer == "adam") {
       adam_options a;
       a.weight_decay = o.weight_decay;
-      return train_and_report<Net>(c, o, adam<P>(a), train_set, test_set, extra_json);
+      return train_and_report<Net>(c, o, adam<P>(a), train_set, test_set,
+                                   validation_set ? &*validation_set : nullptr, extra_json);
     }
     sgd_options s;
     s.weight_decay = o.weight_decay;
     s.momentum = o.optimizer == "sgd" ? 0 : o.momentum;
     s.nesterov = o.optimizer == "nesterov";
-    return train_and_report<Net>(c, o, sgd<P>(s), train_set, test_set, extra_json);
+    return train_and_report<Net>(c, o, sgd<P>(s), train_set, test_set,
+                                 validation_set ? &*validation_set : nullptr, extra_json);
   } catch (data_error const& e) {
     const std::string what = e.what();
     std::cerr << c.name << ": error: " << what
