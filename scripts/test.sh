@@ -13,7 +13,13 @@ scripts/install-deps.sh
 if [[ -z ${CTNN_DATA:-} && ! -d ../shared/data/mnist ]]; then
   scripts/fetch-mnist.sh data/mnist
 fi
+# Each stage says how long it took (the whole suite should stay under about 25 minutes).
+stage() {
+  echo "=== [$(date -u +%H:%M:%S), ${SECONDS} s] $*"
+}
+stage "release workflow"
 cmake --workflow --preset release
+stage "asan workflow"
 cmake --workflow --preset asan
 
 isa_presets=()
@@ -23,7 +29,7 @@ aarch64) echo "ISA matrix: this is an aarch64 machine; the native build above co
 *) echo "ISA matrix: no per-ISA builds for $(uname -m)" ;;
 esac
 for preset in "${isa_presets[@]}"; do
-  echo "=== unit tests built for ${preset}"
+  stage "unit tests built for ${preset}"
   cmake --preset "${preset}" > /dev/null
   cmake --build --preset "${preset}"
   if [[ ${preset} == isa-x86-64-v4 ]] &&
@@ -37,4 +43,6 @@ for preset in "${isa_presets[@]}"; do
   fi
   ctest --preset "${preset}"
 done
+stage "hostile input: fuzzers, sanitizers on real training"
 bash scripts/test-hostile.sh  # issue 12: fuzzers, sanitizers on real training (README "Hostile input")
+stage "done"

@@ -46,8 +46,8 @@ generate() {
     echo "constexpr std::size_t in_size = ctnn::size_v<ctnn::input_shape_t<net>>;"
     cat << 'CPP'
 int main() {
-  auto m = std::make_unique<ctnn::model<net>>();
-  auto ws = std::make_unique<ctnn::workspace<net, float, 16>>();
+  auto m = ctnn::make_model<net>();
+  auto ws = ctnn::make_workspace<net, float, 16>();
   auto g = std::make_unique<ctnn::gradients<net>>();
   struct fill {
     void weights(float* p, std::size_t n, std::size_t, std::size_t) { for (std::size_t i = 0; i < n; ++i) p[i] = 0.01f * float(i % 7); }
