@@ -50,14 +50,6 @@ struct chain : chain_records<typename infer_t<In, Layers...>::records> {
   using output_shape = typename walk::output;
 };
 
-namespace detail {
-// The operand of a right fold over `=` whose only job is the order of
-// evaluation.
-struct in_reverse {
-  constexpr in_reverse& operator=(in_reverse const&) noexcept { return *this; }
-};
-}  // namespace detail
-
 /// The passes and tables of a chain, each one pack expansion over the shape
 /// walk's records (detail::layer_record): a record carries its layer's shapes,
 /// offsets and fusion, so no pass looks a layer up by index or reads a table of
@@ -146,10 +138,13 @@ public:
                                  std::size_t n, const run_context& ctx) noexcept {
     const auto scratch = scratch_offsets(capacity);
     // Newest layer first: a right fold over `=`, whose right operand is
-    // evaluated before its left (C++17), runs the records last to first.
+    // evaluated before its left (C++17), runs the records last to first.  The
+    // built-in `=` of an int: GCC 12 evaluates an overloaded operator='s
+    // operands left to right in constant expressions (forward layers first).
+    int order = 0;
     ((backward_layer<Records>(params, grads, state, region, scratch.data(), capacity, x, dy, dx, n,
                               ctx),
-      detail::in_reverse{}) = ... = detail::in_reverse{});
+      order) = ... = 0);
   }
 
   /// Lets every layer fill its parameters and state through the initializer.
