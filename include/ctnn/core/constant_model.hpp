@@ -52,45 +52,12 @@ constexpr std::span<const T> forward(constant_model<Net, T> const& m,
                              run_context{phase::eval});
 }
 
-/// The outputs of a constant model for one raw sample (its normalization applied), in ws.
-template <class Net, class T, std::size_t Capacity>
-constexpr std::array<T, size_v<typename Net::output_shape>>
-predict(constant_model<Net, T> const& m, workspace<Net, T, Capacity>& ws,
-        std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
-  m.normalization.apply(raw.data(), ws.input(), 1);
-  const auto y = forward(m, ws, ws.input(), 1);
-  std::array<T, size_v<typename Net::output_shape>> out{};
-  std::copy(y.begin(), y.end(), out.begin());
-  return out;
-}
-
-/// The outputs of a constant model for one raw sample, in a one-sample workspace on the
-/// stack: no file, no heap.  Usable in a constant expression for small networks.
+namespace detail {
 template <class Net, class T>
-constexpr std::array<T, size_v<typename Net::output_shape>>
-predict(constant_model<Net, T> const& m,
-        std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
-  static_assert(detail::predict_stack_check<sizeof(workspace<Net, T, 1>),
-                                            std::size_t{CTNN_STACK_LIMIT_BYTES}>::value);
-  workspace<Net, T, 1> ws;
-  return predict(m, ws, raw);
-}
+inline constexpr bool is_evaluable_model_v<constant_model<Net, T>> = true;
+}  // namespace detail
 
-/// The class of one raw sample and its softmax probability (see classify(model const&, ...)).
-template <class Net, class T>
-classification<T>
-classify(constant_model<Net, T> const& m,
-         std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
-  return detail::softmax_top(predict(m, raw));
-}
-
-/// classify in a given workspace.
-template <class Net, class T, std::size_t Capacity>
-classification<T>
-classify(constant_model<Net, T> const& m, workspace<Net, T, Capacity>& ws,
-         std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
-  return detail::softmax_top(predict(m, ws, raw));
-}
+// predict and classify (core/predict.hpp) take a constant_model as they take a model.
 
 /// The index of the largest output (first on ties), usable in a constant expression where
 /// classify's softmax (std::exp) is not.

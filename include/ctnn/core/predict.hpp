@@ -51,47 +51,70 @@ classification<T> softmax_top(std::array<T, N> const& z) {
 }
 }  // namespace detail
 
+namespace detail {
+// The model types predict and classify run: model, and constant_model (which specialises this
+// in core/constant_model.hpp); each has a forward(m const&, ws, x, n) that runs phase::eval.
+template <class M>
+inline constexpr bool is_evaluable_model_v = false;
+template <class Net, class T>
+inline constexpr bool is_evaluable_model_v<model<Net, T>> = true;
+}  // namespace detail
+
+/// A model that predict and classify accept: ctnn::model or ctnn::constant_model.
+template <class M>
+concept evaluable_model = detail::is_evaluable_model_v<M>;
+
+namespace detail {
+// One raw sample of M's input, and M's outputs for one sample.
+template <evaluable_model M>
+using raw_sample_t =
+    std::span<const typename M::value_type, size_v<typename M::network_type::input_shape>>;
+template <evaluable_model M>
+using outputs_t =
+    std::array<typename M::value_type, size_v<typename M::network_type::output_shape>>;
+}  // namespace detail
+
 /// The outputs of m for one raw sample: applies m.normalization, then a phase::eval forward
 /// pass in ws (sample 0 of it).  For a workspace made once on the heap (make_workspace), so
 /// that repeated predictions allocate nothing.
-template <class Net, class T, std::size_t Capacity>
-std::array<T, size_v<typename Net::output_shape>>
-predict(model<Net, T> const& m, workspace<Net, T, Capacity>& ws,
-        std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
+template <evaluable_model M, std::size_t Capacity>
+constexpr detail::outputs_t<M>
+predict(M const& m, workspace<typename M::network_type, typename M::value_type, Capacity>& ws,
+        std::type_identity_t<detail::raw_sample_t<M>> raw) {
   m.normalization.apply(raw.data(), ws.input(), 1);  // normalised in place, nothing copied
   const auto y = forward(m, ws, ws.input(), 1);
-  std::array<T, size_v<typename Net::output_shape>> out;
+  detail::outputs_t<M> out{};
   std::copy(y.begin(), y.end(), out.begin());
   return out;
 }
 
 /// The outputs of m for one raw sample, in a one-sample workspace on the stack: no heap
-/// allocation.  A network whose workspace exceeds CTNN_STACK_LIMIT_BYTES fails to compile
-/// here, naming the overload with a heap workspace.
-template <class Net, class T>
-std::array<T, size_v<typename Net::output_shape>>
-predict(model<Net, T> const& m,
-        std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
-  static_assert(detail::predict_stack_check<sizeof(workspace<Net, T, 1>),
-                                            std::size_t{CTNN_STACK_LIMIT_BYTES}>::value);
-  workspace<Net, T, 1> ws;
+/// allocation (and for a constant_model of a small network, usable in a constant expression).
+/// A network whose workspace exceeds CTNN_STACK_LIMIT_BYTES fails to compile here, naming the
+/// overload with a heap workspace.
+template <evaluable_model M>
+constexpr detail::outputs_t<M> predict(M const& m,
+                                       std::type_identity_t<detail::raw_sample_t<M>> raw) {
+  using ws_type = workspace<typename M::network_type, typename M::value_type, 1>;
+  static_assert(
+      detail::predict_stack_check<sizeof(ws_type), std::size_t{CTNN_STACK_LIMIT_BYTES}>::value);
+  ws_type ws;
   return predict(m, ws, raw);
 }
 
 /// The class of one raw sample (the largest output) and its softmax probability, for a
 /// network whose outputs are class scores (logits).
-template <class Net, class T>
-classification<T>
-classify(model<Net, T> const& m,
-         std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
+template <evaluable_model M>
+classification<typename M::value_type> classify(M const& m,
+                                                std::type_identity_t<detail::raw_sample_t<M>> raw) {
   return detail::softmax_top(predict(m, raw));
 }
 
 /// classify in a given workspace (see predict(m, ws, raw)).
-template <class Net, class T, std::size_t Capacity>
-classification<T>
-classify(model<Net, T> const& m, workspace<Net, T, Capacity>& ws,
-         std::type_identity_t<std::span<const T, size_v<typename Net::input_shape>>> raw) {
+template <evaluable_model M, std::size_t Capacity>
+classification<typename M::value_type>
+classify(M const& m, workspace<typename M::network_type, typename M::value_type, Capacity>& ws,
+         std::type_identity_t<detail::raw_sample_t<M>> raw) {
   return detail::softmax_top(predict(m, ws, raw));
 }
 

@@ -333,15 +333,7 @@ public:
                           S = Pool::stride_v, ph_count = dim_v<pooled, 1>,
                           pw_count = dim_v<pooled, 2>;
     const scratch_layout<In> at(io.capacity);
-    const T* src = io.x;
-    if constexpr (!in_place<In>) {
-      split_phases<In>(io.x, io.scratch + at.phases);
-      src = io.scratch + at.phases;
-    }
-    T* y_wide = io.scratch + at.outputs;  // [Out][wide]
-    detail::direct_conv(Out, wide,
-                        detail::direct_operands<T>{io.params, patch<In>, src,
-                                                   direct_taps<In>.data(), y_wide, wide});
+    const T* y_wide = direct_wide_outputs<In>(io, at);  // [Out][wide]
     for (std::size_t o = 0; o < Out; ++o) {
       const T bo = bias<In>(io.params, o);
       T* to = io.y + o * ph_count * pw_count;
@@ -358,19 +350,29 @@ public:
   }
 
 private:
-  template <class In, class Act, class T>
-  static void run_direct(forward_io<T> const& io, T* act_y, scratch_layout<In> const& at) noexcept {
-    using g = geometry<In>;
-    constexpr std::size_t cols = positions<In>, wide = direct_wide<In>, row = direct_row<In>;
+  // The direct path's product, without bias: [Out][wide] in the scratch, each output row
+  // followed by the padded columns past the output width (computed and dropped).
+  template <class In, class T>
+  static const T* direct_wide_outputs(forward_io<T> const& io,
+                                      scratch_layout<In> const& at) noexcept {
+    constexpr std::size_t wide = direct_wide<In>;
     const T* src = io.x;
     if constexpr (!in_place<In>) {
       split_phases<In>(io.x, io.scratch + at.phases);
       src = io.scratch + at.phases;
     }
-    T* y_wide = io.scratch + at.outputs;  // [Out][wide]
+    T* y_wide = io.scratch + at.outputs;
     detail::direct_conv(Out, wide,
                         detail::direct_operands<T>{io.params, patch<In>, src,
                                                    direct_taps<In>.data(), y_wide, wide});
+    return y_wide;
+  }
+
+  template <class In, class Act, class T>
+  static void run_direct(forward_io<T> const& io, T* act_y, scratch_layout<In> const& at) noexcept {
+    using g = geometry<In>;
+    constexpr std::size_t cols = positions<In>, wide = direct_wide<In>, row = direct_row<In>;
+    const T* y_wide = direct_wide_outputs<In>(io, at);  // [Out][wide]
     for (std::size_t o = 0; o < Out; ++o) {
       const T bo = bias<In>(io.params, o);
       for (std::size_t oh = 0; oh < g::out_height; ++oh) {
