@@ -117,6 +117,19 @@ TEMPLATE_TEST_CASE("gemm_nt matches the triple loop", "[layers][gemm]", float, d
       }
 }
 
+TEMPLATE_TEST_CASE("gemm_nt matches the triple loop across blocks of columns", "[layers][gemm]",
+                   float, double) {
+  // Long rows make gemm_nt split B into blocks of a few columns (as many as stay in L1): these
+  // counts leave every remainder after the blocks and after their groups of four.
+  for (const std::size_t m : {std::size_t{1}, std::size_t{3}, std::size_t{7}})
+    for (const std::size_t n : {std::size_t{13}, std::size_t{30}, std::size_t{61}})
+      for (const std::size_t kk : {400, 1000, 3000}) {
+        INFO("m " << m << ", n " << n << ", k " << kk);
+        CHECK(check_nt<TestType, false>(m, n, kk) < tolerance<TestType>);
+        CHECK(check_nt<TestType, true>(m, n, kk) < tolerance<TestType>);
+      }
+}
+
 TEST_CASE("the product check notices a wrong entry", "[layers][gemm]") {
   // The comparison itself can fail: one changed entry of B moves C by far more than the bar.
   const std::size_t m = 5, n = 17, kk = 6, ldb = n + 3, ldc = n + 5;

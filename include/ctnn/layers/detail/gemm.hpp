@@ -172,7 +172,7 @@ inline std::array<T, Rows * Cols> dot_tile(const T* __restrict a, std::size_t ld
 #pragma GCC unroll 4
     for (std::size_t c = 0; c < Cols; ++c)
       y[c] = simd::load(br[c] + k);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < Rows * Cols; ++r)
       acc[r] = simd::madd<T>(x[r / Cols], y[r % Cols], acc[r]);
   }
@@ -186,7 +186,7 @@ inline std::array<T, Rows * Cols> dot_tile(const T* __restrict a, std::size_t ld
 #pragma GCC unroll 4
     for (std::size_t c = 0; c < Cols; ++c)
       y[c] = simd::load_partial(br[c] + kv, rest);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < Rows * Cols; ++r)
       acc[r] = simd::madd<T>(x[r / Cols], y[r % Cols], acc[r]);
   }
@@ -240,18 +240,26 @@ constexpr void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __
       }
   };
   constexpr std::size_t rows = simd::dot_rows;
-  const std::size_t mr = m - m % rows, n4 = n - n % 4;
-  for (std::size_t i = 0; i < mr; i += rows) {
-    for (std::size_t j = 0; j < n4; j += 4)
-      put.template operator()<rows, 4>(i, j);
-    for (std::size_t j = n4; j < n; ++j)
-      put.template operator()<rows, 1>(i, j);
-  }
-  for (std::size_t i = mr; i < m; ++i) {
-    for (std::size_t j = 0; j < n4; j += 4)
-      put.template operator()<1, 4>(i, j);
-    for (std::size_t j = n4; j < n; ++j)
-      put.template operator()<1, 1>(i, j);
+  const std::size_t mr = m - m % rows;
+  // Columns in blocks whose rows of B stay in L1 (about a third of it) while every row of A
+  // passes by: without the blocks each pair of rows of A streams all of B from L2 again.
+  std::size_t block = simd::l1_bytes / 3 / (kk * sizeof(T) + 1);
+  block = block < 4 ? 4 : block - block % 4;
+  for (std::size_t j0 = 0; j0 < n; j0 += block) {
+    const std::size_t j1 = j0 + block < n ? j0 + block : n;
+    const std::size_t j4 = j1 - (j1 - j0) % 4;
+    for (std::size_t i = 0; i < mr; i += rows) {
+      for (std::size_t j = j0; j < j4; j += 4)
+        put.template operator()<rows, 4>(i, j);
+      for (std::size_t j = j4; j < j1; ++j)
+        put.template operator()<rows, 1>(i, j);
+    }
+    for (std::size_t i = mr; i < m; ++i) {
+      for (std::size_t j = j0; j < j4; j += 4)
+        put.template operator()<1, 4>(i, j);
+      for (std::size_t j = j4; j < j1; ++j)
+        put.template operator()<1, 1>(i, j);
+    }
   }
 }
 

@@ -99,9 +99,15 @@ inline constexpr std::size_t row_group = target == isa::neon || target == isa::s
                                              : (2 * sizeof(T) <= 8 ? 3 : 2);
 
 /// Rows of A in a tile of dot products with four rows of B (gemm_nt).  Four rows would load
-/// fewer vectors per multiply-add, but their eight row pointers do not fit x86's general
-/// registers beside the loop's own (measured: 20 % slower, with stack reloads, on AVX-512).
+/// fewer vectors per multiply-add, but GCC 12 folds each row of B into every multiply-add that
+/// uses it (20 loads per 16 multiply-adds instead of 8): measured on AVX-512 (Zen 5), 4 x 4
+/// was 1.2x faster at 128 x 120 x 400 and 1.3-1.4x slower at 16-32 rows (one run), the sizes dense
+/// layers see most.
 inline constexpr std::size_t dot_rows = 2;
+
+/// Data cache level 1 a kernel may plan for: the smallest of the targets' current cores (32 KB
+/// on Zen 2-4, Intel client and server before Ice Lake, Cortex-A7x; 48 KB on newer x86 cores).
+inline constexpr std::size_t l1_bytes = 32 * 1024;
 
 /// Masked loads and stores cost what plain ones do and take no vector register (AVX-512 keeps
 /// masks in mask registers); elsewhere a short last vector costs a register or a few moves.
