@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ctnn/core.hpp>
+#include <ctnn/core/fold.hpp>
 #include <ctnn/io.hpp>
 #include <ctnn/layers.hpp>
 #include <ctnn/loss.hpp>
