@@ -95,11 +95,13 @@ TEST_CASE("the gemm_nt_packed check fails for a wrong product", "[kernels][gemm]
 
 TEMPLATE_TEST_CASE("dense gives a batch the results of its samples one at a time",
                    "[kernels][dense]", float, double) {
-  // 20 samples take the packed product where the target packs (AVX-512), one sample the dot
-  // products.
+  // 70 samples take the packed product where the target packs (AVX-512, AVX2), one sample the
+  // dot products.
   using net = network<input<37>, dense<19>, relu, dense<5, no_bias>>;
-  constexpr std::size_t batch = 20, in = 37, out = 5;
-  static_assert(batch >= detail::nt_pack_rows || detail::simd::target != detail::simd::isa::avx512);
+  constexpr std::size_t batch = 70, in = 37, out = 5;
+  static_assert(batch >= detail::nt_pack_rows ||
+                (detail::simd::target != detail::simd::isa::avx512 &&
+                 detail::simd::target != detail::simd::isa::avx2));
   auto m = std::make_unique<model<net, TestType>>(initializer(init_scheme::he_normal, 4));
   const auto x = random_values<TestType>(batch * in, 5);
   auto whole = std::make_unique<workspace<net, TestType, batch>>();

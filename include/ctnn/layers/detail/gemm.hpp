@@ -265,17 +265,21 @@ constexpr void gemm_nt(std::size_t m, std::size_t n, std::size_t kk, const T* __
 
 /// bt[k][j] = b[j][k] for j < n, k < kk: B [n][kk] (row stride ldb) transposed into [kk][n].
 /// Blocks of 16 x 16, so that the rows written and read stay in cache (2x faster than 8 x 8).
+/// A function of its own: inlined into a caller's loops (gemm_nt_packed beside gemm_nn's
+/// tiles), GCC kept this loop's counters on the stack and it ran 5x slower (AVX2 build).
 template <class T>
-inline void transpose_into(std::size_t n, std::size_t kk, const T* __restrict b, std::size_t ldb,
-                           T* __restrict bt) noexcept {
+[[gnu::noinline]] void transpose_into(std::size_t n, std::size_t kk, const T* __restrict b,
+                                      std::size_t ldb, T* __restrict bt) noexcept {
   constexpr std::size_t block = 16;
   for (std::size_t j0 = 0; j0 < n; j0 += block) {
-    const std::size_t j1 = j0 + block < n ? j0 + block : n;
+    const std::size_t jn = j0 + block < n ? block : n - j0;
     for (std::size_t k0 = 0; k0 < kk; k0 += block) {
-      const std::size_t k1 = k0 + block < kk ? k0 + block : kk;
-      for (std::size_t k = k0; k < k1; ++k)
-        for (std::size_t j = j0; j < j1; ++j)
-          bt[k * n + j] = b[j * ldb + k];
+      const std::size_t kn = k0 + block < kk ? block : kk - k0;
+      const T* from = b + j0 * ldb + k0;
+      T* to = bt + k0 * n + j0;
+      for (std::size_t k = 0; k < kn; ++k)
+        for (std::size_t j = 0; j < jn; ++j)
+          to[k * n + j] = from[j * ldb + k];
     }
   }
 }
@@ -283,11 +287,15 @@ inline void transpose_into(std::size_t n, std::size_t kk, const T* __restrict b,
 /// Rows of A from which gemm_nt_packed beats gemm_nt: the dot products reduce every output's
 /// vector of partial sums across lanes, which short rows (a dense layer's inputs: 64 to 400)
 /// do not amortise, while the transpose costs about one pass over B whatever m is.
-/// Measured with benchmarks/kernels (gemm_nt against gemm_nt_packed at dense layers' shapes):
-/// with AVX-512 from 16 rows on (2.3-2.9x at 128); with AVX2 it was level at 128 rows and
-/// slower at 32-64 with 400-784 inputs, so other targets keep the dot products (no packing).
-inline constexpr std::size_t nt_pack_rows =
-    simd::target == simd::isa::avx512 ? 16 : static_cast<std::size_t>(-1);
+/// Measured with benchmarks/kernels (gemm_nt against gemm_nt_packed at dense layers' shapes,
+/// Zen 5): with AVX-512 from 16 rows on (1.1-2.2x); with AVX2 from 64 (1.2x at 64 rows, 1.6-1.8x
+/// at 128; at 16-32 the dot products are 1.2x faster); with SSE2 the dot products run at
+/// 80-93 % of the peak and stay faster at every size.  Other targets are unmeasured (no
+/// packing).
+inline constexpr std::size_t nt_pack_rows = simd::target == simd::isa::avx512 ? 16
+                                            : simd::target == simd::isa::avx2
+                                                ? 64
+                                                : static_cast<std::size_t>(-1);
 
 /// What gemm_nt computes, by gemm_nn's register tiles on B transposed into `packed` (kk * n
 /// elements; C row stride ldc).  The sums run in another order than gemm_nt's (one chain per
