@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, then builds and runs, in Release, the unit tests,
 # the compile-fail suite, the package test and the example smoke tests; then the unit tests
-# again under AddressSanitizer and UndefinedBehaviorSanitizer; then the unit tests and the
-# register-tile spill check built for each instruction set ctnn is tuned for: the x86-64
-# baseline (SSE2), x86-64-v3 (AVX2+FMA), x86-64-v4 (AVX-512; run only where the CPU has it)
-# and aarch64 (cross-built, run under qemu-user).
+# again under AddressSanitizer and UndefinedBehaviorSanitizer (all but the whole-network
+# gradient checks, which the Release run has); then the kernel unit tests (those whose code
+# differs by target: kernel_test_sources in tests/CMakeLists.txt) and the register-tile spill
+# check built for each instruction set ctnn is tuned for: the x86-64 baseline (SSE2),
+# x86-64-v3 (AVX2+FMA), x86-64-v4 (AVX-512; run only where the CPU has it) and aarch64
+# (cross-built, run under qemu-user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
