@@ -205,7 +205,7 @@ public:
   training_report fit(model_type& m, Optimizer& opt, Loss const& loss,
                       dataset<In, Target> const& train, fit_options const& o) {
     if constexpr (detail::train_checks<Net, Loss, In, Target>::value)
-      return fit_impl(m, opt, loss, train, o);
+      return fit_impl(m, {&opt, &step_of<Optimizer>}, loss, train, o);
     else
       return {};
   }
@@ -332,8 +332,22 @@ private:
       m.normalization.apply(x, x, 1);
   }
 
-  template <class Optimizer, class Loss, class In, class Target>
-  training_report fit_impl(model_type& m, Optimizer& opt, Loss const& loss,
+  // The optimizer's step as a function pointer, called once per batch: the training loop is
+  // then compiled once per network and data set, not once more for each optimizer type a
+  // program offers.
+  using parameter_span = std::span<T, Net::parameter_count>;
+  using gradient_span = std::span<const T, Net::parameter_count>;
+  struct optimizer_step {
+    void* optimizer;
+    void (*step)(void*, parameter_span, gradient_span, T);
+  };
+  template <class Optimizer>
+  static void step_of(void* opt, parameter_span p, gradient_span g, T lr) {
+    static_cast<Optimizer*>(opt)->step(p, g, lr);
+  }
+
+  template <class Loss, class In, class Target>
+  training_report fit_impl(model_type& m, optimizer_step opt, Loss const& loss,
                            dataset<In, Target> const& train, fit_options const& o) {
     using D = dataset<In, Target>;
     check_data(train, "training set");
@@ -407,8 +421,7 @@ private:
                                " at epoch " + std::to_string(epoch + 1) + ", step " +
                                std::to_string(rep.position.step + 1) +
                                "; lower the learning rate or check the data");
-        opt.step(std::span<T, Net::parameter_count>(m.parameters),
-                 std::span<const T, Net::parameter_count>(*grads), lr);
+        opt.step(opt.optimizer, parameter_span(m.parameters), gradient_span(*grads), lr);
         const double dt = std::chrono::duration<double>(clock::now() - t0).count();
         rep.train_seconds += dt;
         rep.position.train_seconds += dt;
