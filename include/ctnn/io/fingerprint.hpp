@@ -35,6 +35,19 @@ inline std::string layer_kind(std::string const& name) {
   return out;
 }
 
+inline std::string fingerprint_text(std::string const& scalar, std::string const& input,
+                                    std::vector<layer_facts> const& layers) {
+  std::string out = scalar + " | input " + input;
+  for (auto const& l : layers) {
+    out += " | " + layer_kind(l.name) + " " + l.input + "->" + l.output;
+    if (l.parameters != 0)
+      out += " params " + std::to_string(l.parameters);
+    if (l.state != 0)
+      out += " state " + std::to_string(l.state);
+  }
+  return out;
+}
+
 template <class T>
 constexpr char const* scalar_name() {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
@@ -51,25 +64,8 @@ constexpr char const* scalar_name() {
 /// Two networks with the same fingerprint lay out their parameters identically.
 template <network_type Net, class T>
 std::string fingerprint() {
-  std::string out =
-      std::string(detail::scalar_name<T>()) + " | input " + to_string(typename Net::input_shape{});
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          constexpr std::size_t params = Net::parameter_offsets[I + 1] - Net::parameter_offsets[I];
-          constexpr std::size_t state = Net::state_offsets[I + 1] - Net::state_offsets[I];
-          out += " | " + detail::layer_kind(Net::template layer_t<I>::name()) + " " +
-                 to_string(typename Net::template layer_input_t<I>{}) + "->" +
-                 to_string(typename Net::template layer_output_t<I>{});
-          if (params != 0)
-            out += " params " + std::to_string(params);
-          if (state != 0)
-            out += " state " + std::to_string(state);
-        }(),
-        ...);
-  }
-  (std::make_index_sequence<Net::layer_count>{});
-  return out;
+  return detail::fingerprint_text(detail::scalar_name<T>(), to_string(typename Net::input_shape{}),
+                                  detail::layer_facts_of<Net>());
 }
 
 namespace detail {
