@@ -39,6 +39,39 @@ concept has_filters = requires {
   typename Net::template layer_t<I>::template filter_shape_t<
       typename Net::template layer_input_t<I>>;
 };
+
+/// One layer's output for the feature-map pictures: channels maps of rows x cols values (an
+/// output of rank 3), or else its values as one row of cells.
+template <class T>
+struct layer_output_picture {
+  std::size_t index;
+  std::string name, shape;
+  bool maps;
+  std::size_t channels, rows, cols;
+  std::span<const T> values;
+};
+
+/// Writes images/feature_I.png for one layer and returns its HTML.
+template <class T>
+std::string feature_map_figure(std::filesystem::path const& dir, layer_output_picture<T> const& l) {
+  const std::string file = "feature_" + std::to_string(l.index) + ".png";
+  gray_image img;
+  if (l.maps) {
+    img = montage<T>(l.values, l.channels, l.rows, l.cols, 8, std::max<std::size_t>(1, 56 / l.rows),
+                     2);
+  } else {
+    const std::size_t n = l.values.size();
+    const gray_image row = montage<T>(l.values, 1, 1, n, 1, std::max<std::size_t>(1, 400 / n));
+    img = {row.width, 24, {}};  // a vector: one row of cells, 24 pixels tall
+    for (std::size_t r = 0; r < 24; ++r)
+      img.pixels.insert(img.pixels.end(), row.pixels.begin(),
+                        row.pixels.begin() + static_cast<std::ptrdiff_t>(row.width));
+  }
+  write_png(dir / "images" / file, img);
+  return "<h3>layer " + std::to_string(l.index) + ": " + html_escape(l.name) + " &rarr; " +
+         l.shape + "</h3><img class=\"px\" src=\"images/" + file + "\" alt=\"layer " +
+         std::to_string(l.index) + "\">";
+}
 }  // namespace detail
 
 /// The index of Net's first layer that declares filters (filter_shape_t, e.g. conv2d), or
@@ -147,29 +180,16 @@ section feature_maps_section(std::filesystem::path const& dir, model<Net, T> con
                      " %). Each map is scaled to its own range.</p><div class=\"maps\"><figure>"
                      "<img class=\"px\" src=\"images/feature_input.png\" alt=\"input\">"
                      "<figcaption>input</figcaption></figure></div>";
+  // Per layer only what its type says (name, shape, where its output is); the drawing is one
+  // function for every layer and network.
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
         [&] {
           using out = typename Net::template layer_output_t<I>;
-          const auto v = layer_output<I>(*ws);
-          const std::string file = "feature_" + std::to_string(I) + ".png";
-          gray_image img;
-          if constexpr (rank_v<out> == 3) {
-            constexpr std::size_t c = dim_v<out, 0>, h = dim_v<out, 1>, w = dim_v<out, 2>;
-            img = montage<T>(v, c, h, w, 8, std::max<std::size_t>(1, 56 / h), 2);
-          } else {
-            constexpr std::size_t n = size_v<out>;
-            const gray_image row = montage<T>(v, 1, 1, n, 1, std::max<std::size_t>(1, 400 / n));
-            img = {row.width, 24, {}};  // a vector: one row of cells, 24 pixels tall
-            for (std::size_t r = 0; r < 24; ++r)
-              img.pixels.insert(img.pixels.end(), row.pixels.begin(),
-                                row.pixels.begin() + static_cast<std::ptrdiff_t>(row.width));
-          }
-          write_png(dir / "images" / file, img);
-          html += "<h3>layer " + std::to_string(I) + ": " +
-                  html_escape(Net::template layer_t<I>::name()) + " &rarr; " + to_string(out{}) +
-                  "</h3><img class=\"px\" src=\"images/" + file + "\" alt=\"layer " +
-                  std::to_string(I) + "\">";
+          using shown = detail::picture_geometry<out>;
+          html += detail::feature_map_figure<T>(
+              dir, {I, Net::template layer_t<I>::name(), to_string(out{}), rank_v<out> == 3,
+                    shown::planes, shown::rows, shown::cols, layer_output<I>(*ws)});
         }(),
         ...);
   }
