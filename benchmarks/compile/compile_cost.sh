@@ -8,8 +8,8 @@
 #
 # CTNN_COMPILE_PARTS (default "examples dense conv") picks what to measure; CTNN_INCLUDE
 # (default the checkout's include/) measures another copy of the headers, e.g. an older commit.
-# An example's time is its main.cpp (compiled and linked with the shared command-line object,
-# which is reported once on its own line).  Each file is compiled 3 times
+# An example's time is its main.cpp (compiled and linked with the shared program's objects,
+# each reported once on its own line).  Each file is compiled 3 times
 # (CTNN_COMPILE_REPEATS) and the median is reported.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -90,9 +90,14 @@ echo "cpu:      $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo
 printf '%-28s %8s %8s %8s %10s\n' "translation unit" "CPU s" "wall s" "peak MB" "binary B"
 if [[ " $parts " == *" examples "* ]]; then
-  # The examples' shared command line (CLI11) is one translation unit, compiled once.
-  "$cxx" "${flags[@]}" -c "$root/examples/common/command_line.cpp" -o "$work/cli.o"
-  measure "examples/common/command_line" "$root/examples/common/command_line.cpp" -c
+  # The training examples' shared program (command line with CLI11; data, checkpoints, report
+  # and JSON line) is two translation units, each compiled once for all examples.
+  shared=()
+  for part in command_line run_program; do
+    "$cxx" "${flags[@]}" -c "$root/examples/common/$part.cpp" -o "$work/$part.o"
+    measure "examples/common/$part" "$root/examples/common/$part.cpp" -c
+    shared+=("$work/$part.o")
+  done
   for ex in "$root"/examples/*/main.cpp; do
     name="examples/$(basename "$(dirname "$ex")")"
     # An example that includes a header its build generates (embedded_weights: weights exported
@@ -105,7 +110,7 @@ if [[ " $parts " == *" examples "* ]]; then
       printf '%-28s (left out: includes %s, which its build generates)\n' "$name" "$missing"
       continue
     fi
-    measure "$name" "$ex" "$work/cli.o" -lpng -lz -pthread
+    measure "$name" "$ex" "${shared[@]}" -lpng -lz -pthread
   done
   echo
 fi
