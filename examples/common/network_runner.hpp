@@ -56,10 +56,10 @@ public:
                               std::size_t threads) = 0;
   virtual evaluation evaluate(image_set const& set, std::size_t threads) = 0;
   virtual classification<float> classify(std::array<float, 784> const& image) const = 0;
-  virtual std::filesystem::path write_report(std::filesystem::path const& dir,
-                                             image_set const& test, training_report const& whole,
-                                             evaluation const& final_eval,
-                                             report::run_description const& d) const = 0;
+  /// The network's part of the report (its pictures into dir/images); the rest is shared.
+  virtual report::network_sections draw_network(std::filesystem::path const& dir,
+                                                image_set const& test,
+                                                report::run_description const& d) const = 0;
 };
 
 /// Parses the command line, loads the data, trains the network `make` returns and prints the

@@ -98,10 +98,9 @@ public:
   classification<float> classify(std::array<float, 784> const& image) const override {
     return ctnn::classify(*m_, image);
   }
-  std::filesystem::path write_report(std::filesystem::path const& dir, image_set const& test,
-                                     training_report const& whole, evaluation const& final_eval,
-                                     report::run_description const& d) const override {
-    return report::write_report<Net>(dir, *m_, test, whole, final_eval, d);
+  report::network_sections draw_network(std::filesystem::path const& dir, image_set const& test,
+                                        report::run_description const& d) const override {
+    return report::draw_network(dir, *m_, test, d);
   }
 
 private:

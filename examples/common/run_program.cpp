@@ -550,8 +550,10 @@ int train_and_report(example_config const& c, options const& o, network_runner& 
                   {"augmentation", t.augmentation.describe()},
                   {"resumed from", o.resume.empty() ? "-" : o.resume},
                   {"started from weights", o.weights.empty() ? "-" : o.weights}};
-    const auto index =
-        net.write_report(o.report, test_images, whole, net.evaluate(test_set, o.threads), d);
+    const evaluation final_eval = net.evaluate(test_set, o.threads);
+    report::prepare_directory(o.report);
+    const auto index = report::write_report(o.report, net.draw_network(o.report, test_images, d),
+                                            whole, final_eval, d);
     std::cout << "report: " << index.string() << "\n";
     report_json = ", \"report\": \"" + json_escape(index.string()) + "\"";
   }

@@ -116,6 +116,29 @@ TEST_CASE("a report replaces an earlier report but never a folder of other files
   CHECK_THROWS_WITH(report::prepare_directory(f.dir / "file"), Contains("not a folder"));
 }
 
+TEST_CASE("a report written in two steps (draw_network, then write_report) is the same report",
+          "[report]") {
+  fixture f;
+  report::run_description d{.network = "small", .feature_sample = 5, .misclassified_shown = 6};
+  const auto one = f.dir / "one", two = f.dir / "two";
+  report::write_report<net>(one, *f.m, f.test, f.rep, f.ev, d);
+  report::prepare_directory(two);
+  const report::network_sections drawn = report::draw_network(two, *f.m, f.test, d);
+  CHECK(drawn.parameter_count == net::parameter_count);
+  CHECK(drawn.network_summary == summary<net>());
+  report::write_report(two, drawn, f.rep, f.ev, d);
+  std::size_t files = 0;
+  for (auto const& e : std::filesystem::recursive_directory_iterator(one)) {
+    if (!e.is_regular_file())
+      continue;
+    const auto rel = std::filesystem::relative(e.path(), one);
+    INFO(rel.string());
+    CHECK(slurp(two / rel) == slurp(e.path()));
+    ++files;
+  }
+  CHECK(files >= 10);  // page, CSVs, summary.json, input, 5 feature maps, filters
+}
+
 TEST_CASE("a report names classes by name and draws curves in any folder", "[report]") {
   fixture f;
   // A folder name a shell would split or unquote: gnuplot gets it through an argument vector.

@@ -62,15 +62,14 @@ struct run_description {
 };
 
 /// summary.json: the run's figures, confusion matrix and per-class metrics, for programs.
-template <class Net>
-void write_summary_json(std::filesystem::path const& dir, training_report const& rep,
-                        evaluation const& e, std::size_t misclassified,
-                        run_description const& run) {
+inline void write_summary_json(std::filesystem::path const& dir, std::size_t parameter_count,
+                               training_report const& rep, evaluation const& e,
+                               std::size_t misclassified, run_description const& run) {
   const auto metrics = per_class(e.confusion, e.classes);
   const auto pairs = most_confused(e.confusion, e.classes, 10);
   std::ostringstream js;
   js << "{\"ctnn_report\": 1, \"network\": " << json_string(run.network)
-     << ", \"parameters\": " << Net::parameter_count << ", \"test_accuracy\": " << e.accuracy
+     << ", \"parameters\": " << parameter_count << ", \"test_accuracy\": " << e.accuracy
      << ", \"test_loss\": " << e.loss << ", \"train_seconds\": " << rep.train_seconds
      << ", \"steps\": " << rep.position.step
      << ", \"images_per_second\": " << rep.samples_per_second() << ", \"classes\": " << e.classes
@@ -97,22 +96,53 @@ void write_summary_json(std::filesystem::path const& dir, training_report const&
   write_text(dir / marker_file, js.str());
 }
 
-/// Writes the report of a finished run into dir (see prepare_directory) and returns the path
-/// of its index.html.  `final_eval` is the model's evaluation on `test`, a labelled set of raw
-/// images (the model's normalization is applied); its shape In (shape<C, H, W>, shape<H, W>
-/// or, drawn as one row, shape<N>) gives the pictures' geometry and may differ from the
-/// network's input shape when both have as many elements.
+template <class Net>
+void write_summary_json(std::filesystem::path const& dir, training_report const& rep,
+                        evaluation const& e, std::size_t misclassified,
+                        run_description const& run) {
+  write_summary_json(dir, Net::parameter_count, rep, e, misclassified, run);
+}
+
+/// What a report shows of the network itself: its summary, the misclassified test images,
+/// the first filters and the feature maps, their pictures already written into dir/images.
+/// draw_network makes it; write_report puts it on the page with the run's curves and figures.
+struct network_sections {
+  std::string network_summary;
+  std::size_t parameter_count = 0;
+  section misclassified, filters, feature_maps;
+  std::size_t misclassified_count = 0;
+};
+
+/// The network's sections of the report (see write_report) for the model `m` and the labelled
+/// raw images `test`, whose shape In (shape<C, H, W>, shape<H, W> or, drawn as one row,
+/// shape<N>) gives the pictures' geometry and may differ from the network's input shape when
+/// both have as many elements.  Writes the pictures into dir/images (see prepare_directory).
 template <class Net, class T, class In>
-std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, T> const& m,
-                                   dataset<In> const& test, training_report const& rep,
-                                   evaluation const& final_eval, run_description const& run) {
+network_sections draw_network(std::filesystem::path const& dir, model<Net, T> const& m,
+                              dataset<In> const& test, run_description const& run) {
   static_assert(size_v<In> == size_v<typename Net::input_shape>,
-                "ctnn::report::write_report: the test images must have as many elements as the "
-                "network's input");
+                "ctnn::report: the test images must have as many elements as the network's "
+                "input");
   if (test.size() == 0)
     throw report_error("the report needs at least one test image");
-  prepare_directory(dir);
   auto misses = misclassified_section(dir, m, test, run.misclassified_shown, run.class_names);
+  return {summary<Net>(),
+          Net::parameter_count,
+          std::move(misses.part),
+          filters_section(dir, m),
+          feature_maps_section(dir, m, test, std::min(run.feature_sample, test.size() - 1),
+                               run.class_names),
+          misses.misclassified};
+}
+
+/// Writes the report of a finished run into dir, prepared (prepare_directory) and holding the
+/// network's pictures (draw_network), and returns the path of its index.html.  `final_eval`
+/// is the model's evaluation on the test images the network was drawn with.  Apart from
+/// draw_network, a report is written by code shared by every network.
+inline std::filesystem::path write_report(std::filesystem::path const& dir,
+                                          network_sections const& net, training_report const& rep,
+                                          evaluation const& final_eval,
+                                          run_description const& run) {
   std::string settings = "<table>";
   for (auto const& [k, v] : run.settings)
     settings += "<tr><th>" + html_escape(k) + "</th><td>" + html_escape(v) + "</td></tr>";
@@ -122,22 +152,35 @@ std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, 
   const section sections[] = {curves_section(dir, rep.steps, rep.evaluations, run.evaluated_on),
                               confusion_section(final_eval, run.class_names, run.evaluated_on),
                               confused_pairs_section(final_eval, run.class_names),
-                              std::move(misses.part),
-                              filters_section(dir, m),
-                              feature_maps_section(dir, m, test,
-                                                   std::min(run.feature_sample, test.size() - 1),
-                                                   run.class_names),
-                              {"Model", "<pre>" + html_escape(summary<Net>()) + "</pre>"},
+                              net.misclassified,
+                              net.filters,
+                              net.feature_maps,
+                              {"Model", "<pre>" + html_escape(net.network_summary) + "</pre>"},
                               {"Settings", settings}};
   const std::string headline =
       run.evaluated_on + " accuracy <b>" + fixed(100 * final_eval.accuracy, 2) +
       " %</b> &middot; " + run.evaluated_on + " loss " + fixed(final_eval.loss, 4) + " &middot; " +
-      std::to_string(Net::parameter_count) + " parameters &middot; " + fixed(rep.train_seconds, 2) +
+      std::to_string(net.parameter_count) + " parameters &middot; " + fixed(rep.train_seconds, 2) +
       " s training &middot; " + std::to_string(static_cast<long long>(rep.samples_per_second())) +
       " images/s";
   write_page(dir / "index.html", run.network, headline, sections);
-  write_summary_json<Net>(dir, rep, final_eval, misses.misclassified, run);
+  write_summary_json(dir, net.parameter_count, rep, final_eval, net.misclassified_count, run);
   return dir / "index.html";
+}
+
+/// Writes the report of a finished run into dir (see prepare_directory) and returns the path
+/// of its index.html.  `final_eval` is the model's evaluation on `test`, a labelled set of raw
+/// images (the model's normalization is applied); its shape In (shape<C, H, W>, shape<H, W>
+/// or, drawn as one row, shape<N>) gives the pictures' geometry and may differ from the
+/// network's input shape when both have as many elements.
+template <class Net, class T, class In>
+std::filesystem::path write_report(std::filesystem::path const& dir, model<Net, T> const& m,
+                                   dataset<In> const& test, training_report const& rep,
+                                   evaluation const& final_eval, run_description const& run) {
+  if (test.size() == 0)
+    throw report_error("the report needs at least one test image");
+  prepare_directory(dir);
+  return write_report(dir, draw_network(dir, m, test, run), rep, final_eval, run);
 }
 
 }  // namespace ctnn::report
