@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
 // What the shared training program asks of one network type, as an interface.  The program
 // (options, data, checks, history, messages, the JSON line) is compiled once in
-// run_program.cpp; each example compiles only the network's own code (run_example.hpp).
-// Examples are then about as quick to build as the network they train: the program around it
-// is as much code again, and doubled where it was instantiated once per optimizer.
+// run_program.cpp; each example compiles only the network's own code (run_example.hpp).  The
+// program is about as much code as a network's and was compiled in every example, twice where
+// it was instantiated once per optimizer type.
 #pragma once
 
 #include <ctnn/data/dataset.hpp>
@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
