@@ -111,7 +111,7 @@ private:
     return *trainer_;
   }
   std::unique_ptr<model<Net>> m_ = make_model<Net>(uninitialized);
-  std::unique_ptr<optimizer> opt_ = std::make_unique<optimizer>();
+  std::unique_ptr<optimizer> opt_;  // set by use_optimizer, before training or checkpoints
   std::unique_ptr<ctnn::trainer<Net>> trainer_;
 };
 

@@ -359,14 +359,12 @@ int use_weights(example_config const& c, options const& o, network_runner& net) 
 }
 
 int train_and_report(example_config const& c, options const& o, network_runner& net,
-                     image_set const& train_images, image_set const& test_images,
+                     image_set const& train_set, image_set const& test_set,
                      image_set const* validation_images, std::string const& extra_json) {
   // From here on a signal ends training after the step under way (or before the first).
   catch_stop_signals();
-  image_set const& train_set = train_images;
-  image_set const& test_set = test_images;
   // Without --validation the examples validate on the test set, as they always did.
-  image_set const& validation_set = validation_images ? *validation_images : test_images;
+  image_set const& validation_set = validation_images ? *validation_images : test_set;
   const std::string validated_on = validation_images ? "validation" : "test";
   net.use_optimizer(o);
   training_position start;
@@ -405,7 +403,7 @@ int train_and_report(example_config const& c, options const& o, network_runner& 
               << " and this one has " << rate_options.str()
               << ": the learning rate does not continue where it stopped\n";
   if (o.normalise)
-    net.normalise_by(train_images);
+    net.normalise_by(train_set);
   // --target-accuracy and the curves refer to the validation set: held-out training images
   // with --validation, else the test set.
   fit_options t;
@@ -552,7 +550,7 @@ int train_and_report(example_config const& c, options const& o, network_runner& 
                   {"started from weights", o.weights.empty() ? "-" : o.weights}};
     const evaluation final_eval = net.evaluate(test_set, o.threads);
     report::prepare_directory(o.report);
-    const auto index = report::write_report(o.report, net.draw_network(o.report, test_images, d),
+    const auto index = report::write_report(o.report, net.draw_network(o.report, test_set, d),
                                             whole, final_eval, d);
     std::cout << "report: " << index.string() << "\n";
     report_json = ", \"report\": \"" + json_escape(index.string()) + "\"";
