@@ -96,13 +96,6 @@ inline void write_summary_json(std::filesystem::path const& dir, std::size_t par
   write_text(dir / marker_file, js.str());
 }
 
-template <class Net>
-void write_summary_json(std::filesystem::path const& dir, training_report const& rep,
-                        evaluation const& e, std::size_t misclassified,
-                        run_description const& run) {
-  write_summary_json(dir, Net::parameter_count, rep, e, misclassified, run);
-}
-
 /// What a report shows of the network itself: its summary, the misclassified test images,
 /// the first filters and the feature maps, their pictures already written into dir/images.
 /// draw_network makes it; write_report puts it on the page with the run's curves and figures.
